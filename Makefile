@@ -1,0 +1,40 @@
+# Pitcrew developer targets. `make` alone lists them.
+SHELL := /bin/bash
+export JAVA_HOME ?= $(shell for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do [ -x $$d/bin/java ] && $$d/bin/java -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])' && echo $$d && break; done)
+MVN := ./mvnw -B
+
+.DEFAULT_GOAL := help
+.PHONY: help build test it check run demo playbook-test fmt eval bench clean
+
+help: ## list the targets with what they do and roughly how long they take
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## compile and package the jar without tests (~30 s)
+	$(MVN) -q -DskipTests -Dspotless.check.skip=true package
+
+test: ## the whole test suite with format check: unit and integration tests (what CI runs, a few minutes)
+	$(MVN) verify
+
+it: ## integration tests only (*IT, real local servers; ~1-2 min)
+	$(MVN) -Dtest='NoUnitTests' -Dsurefire.failIfNoSpecifiedTests=false verify
+
+check: ## format check and unit tests only (~1 min)
+	$(MVN) -DskipITs spotless:check test
+
+run: ## diagnose the shipped playbook examples with the CLI (~5 s)
+	./pitcrew diagnose playbooks/*/examples/match-*.log
+
+playbook-test: ## run every playbook's examples (~5 s)
+	./pitcrew playbooks lint && ./pitcrew playbooks test
+
+eval: ## score diagnosis on ../shared/eval/dev when it is present (~10 s)
+	./pitcrew eval ../shared/eval/dev --predictions target/eval-predictions.jsonl
+
+bench: ## throughput and peak heap on a generated 300 MB log (~30 s)
+	PITCREW_JAVA_OPTS=-Xmx700m ./pitcrew bench --size-mb 300
+
+fmt: ## format the Java sources (google-java-format via Spotless, ~10 s)
+	$(MVN) -q spotless:apply
+
+clean: ## remove build output
+	$(MVN) -q clean

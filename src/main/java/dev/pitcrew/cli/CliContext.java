@@ -1,0 +1,77 @@
+package dev.pitcrew.cli;
+
+import dev.pitcrew.diagnosis.Diagnoser;
+import dev.pitcrew.diagnosis.rules.RuleEngine;
+import dev.pitcrew.logs.LogSource;
+import dev.pitcrew.playbook.PlaybookLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the commands share: the environment, the playbooks, the diagnoser. */
+final class CliContext {
+  private final Map<String, String> env;
+  private PlaybookLoader.Result playbooks;
+
+  CliContext(Map<String, String> env) {
+    this.env = env;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  List<Path> extraPlaybookFolders() {
+    return PlaybookLoader.foldersFrom(env.get("PITCREW_PLAYBOOKS"));
+  }
+
+  PlaybookLoader.Result playbooks() {
+    if (playbooks == null) {
+      playbooks = PlaybookLoader.loadDefault(extraPlaybookFolders());
+    }
+    return playbooks;
+  }
+
+  Diagnoser diagnoser(boolean llmAllowed) {
+    PlaybookLoader.Result r = playbooks();
+    for (String e : r.errors()) {
+      System.err.println("pitcrew: playbook skipped: " + e);
+    }
+    return new Diagnoser(new RuleEngine(r.catalog()), List.of());
+  }
+
+  Optional<RuleEngine.LongSetHandle> fingerprints(Optional<LogSource> prev, PrintWriter err) {
+    if (prev.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(RuleEngine.fingerprints(prev.get()));
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "pitcrew: the previous successful log could not be read ("
+              + e.getMessage()
+              + "); diagnosing without it");
+      return Optional.empty();
+    }
+  }
+
+  LogSource remoteSources(String url) {
+    return new LogSource() {
+      @Override
+      public String name() {
+        return url;
+      }
+
+      @Override
+      public InputStream open() throws IOException {
+        throw new IOException(
+            "fetching logs from a forge URL is not available in this build; download the job log"
+                + " and pass the file");
+      }
+    };
+  }
+}

@@ -1,0 +1,121 @@
+package dev.pitcrew.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.diagnosis.Diagnoser;
+import dev.pitcrew.diagnosis.Diagnosis;
+import dev.pitcrew.diagnosis.DiagnosisJson;
+import dev.pitcrew.diagnosis.Evidence;
+import dev.pitcrew.logs.LogSource;
+import dev.pitcrew.logs.LogSources;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "diagnose",
+    description = "Say why CI logs failed and what would fix them.",
+    mixinStandardHelpOptions = true)
+final class DiagnoseCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print JSON Lines, one object per log.")
+  boolean json;
+
+  @Option(names = "--no-llm", description = "Use the rules only, even when a model is configured.")
+  boolean noLlm;
+
+  @Option(
+      names = "--previous-success",
+      paramLabel = "PATH",
+      description =
+          "A log of the same job when it passed: lines that also appear there are ignored.")
+  String previousSuccess;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "TARGET",
+      description = "Log files (.log, .gz, run-log .zip), directories, or - for standard input.")
+  List<String> targets;
+
+  private final CliContext ctx;
+
+  DiagnoseCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Diagnoser diagnoser = ctx.diagnoser(!noLlm);
+    PrintWriter out = spec.commandLine().getOut();
+    ObjectMapper mapper = Json.MAPPER;
+    List<LogSource> sources = new ArrayList<>();
+    for (String t : targets) {
+      if (t.startsWith("http://") || t.startsWith("https://")) {
+        sources.add(ctx.remoteSources(t));
+        continue;
+      }
+      sources.addAll(LogSources.resolve(t, System.in));
+    }
+    Optional<LogSource> prev = Optional.empty();
+    if (previousSuccess != null) {
+      List<LogSource> p = LogSources.resolve(previousSuccess, System.in);
+      if (!p.isEmpty()) {
+        prev = Optional.of(p.get(0));
+      }
+    }
+    var prevSet = ctx.fingerprints(prev, spec.commandLine().getErr());
+    int unreadable = 0;
+    for (LogSource s : sources) {
+      Diagnosis d = diagnoser.diagnose(s, prevSet, List.of());
+      if (d.error().isPresent()) {
+        unreadable++;
+      }
+      if (json) {
+        out.println(mapper.writeValueAsString(DiagnosisJson.toMap(d)));
+      } else {
+        printHuman(out, d);
+      }
+      out.flush();
+    }
+    return unreadable == 0 ? 0 : 1;
+  }
+
+  static void printHuman(PrintWriter out, Diagnosis d) {
+    out.println("== " + d.file());
+    if (d.error().isPresent()) {
+      out.println("   could not read: " + d.error().get());
+      out.println();
+      return;
+    }
+    out.printf(
+        "   %s (confidence %.2f, risk %s)%s%n",
+        d.category().wire(),
+        d.confidence(),
+        d.riskLevel().wire(),
+        d.playbookId().map(p -> " — " + p).orElse(""));
+    out.println("   root cause: " + d.rootCause());
+    for (Evidence e : d.evidence()) {
+      out.printf(
+          "   line %d: %s%n",
+          e.line(), dev.pitcrew.internal.Strings.abbreviate(e.text().strip(), 200));
+    }
+    String fix =
+        "none".equals(d.remediationStrategy())
+            ? "none — a person needs to look at this"
+            : d.remediationStrategy()
+                + (d.remediationParams().isEmpty() ? "" : " " + d.remediationParams());
+    out.println("   fix: " + fix);
+    out.println("   why: " + d.explanation());
+    for (String n : d.notes()) {
+      out.println("   note: " + n);
+    }
+    out.println();
+  }
+}
