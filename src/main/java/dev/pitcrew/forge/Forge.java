@@ -1,0 +1,69 @@
+package dev.pitcrew.forge;
+
+import dev.pitcrew.logs.LogSource;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What Pitcrew needs from a forge, in our words. Implementations: {@code forge/github}, {@code
+ * forge/gitlab}, {@code forge/local}. Every acting method is idempotent: it looks for what it would
+ * create first, so a retried step never creates a second branch, pull request or issue.
+ */
+public interface Forge {
+  Provider provider();
+
+  // --- reading ---
+
+  Run run(RunRef ref) throws IOException;
+
+  /** The failed jobs' logs of a run, streamed and capped; one source per failed job. */
+  List<JobLog> failedJobLogs(RunRef ref) throws IOException;
+
+  /** The last successful run of the same workflow on the same branch, if any. */
+  Optional<Run> lastSuccessfulRun(Run failed) throws IOException;
+
+  /** A job's log. */
+  LogSource jobLog(JobRef job) throws IOException;
+
+  /** A file's content at a commit, or empty when the file does not exist. */
+  Optional<String> fileContent(RepoRef repo, String path, String ref) throws IOException;
+
+  /** The repository's default branch. */
+  String defaultBranch(RepoRef repo) throws IOException;
+
+  // --- acting ---
+
+  /** Re-runs the failed jobs of a run (GitHub) or retries the pipeline (GitLab). */
+  RunRef rerunFailedJobs(RunRef ref) throws IOException;
+
+  /** Creates the branch from a commit unless it exists already. */
+  void ensureBranch(RepoRef repo, String branch, String fromSha) throws IOException;
+
+  /** Commits file contents (path → new content) on a branch; returns the commit sha. */
+  String commitFiles(RepoRef repo, String branch, String message, Map<String, String> files)
+      throws IOException;
+
+  /** Opens a pull/merge request unless one from {@code head} is already open; returns it. */
+  PullRequest ensurePullRequest(
+      RepoRef repo, String head, String base, String title, String body, List<String> labels)
+      throws IOException;
+
+  void comment(PullRequest pr, String body) throws IOException;
+
+  /** A CI variable's current value, if set. */
+  Optional<String> variable(RepoRef repo, String name) throws IOException;
+
+  /** Sets a CI variable; returns the previous value for rollback. */
+  Optional<String> setVariable(RepoRef repo, String name, String value) throws IOException;
+
+  /**
+   * Opens an issue (for incident tickets) unless one with the same title is open; returns its URL.
+   */
+  String ensureIssue(RepoRef repo, String title, String body, List<String> labels)
+      throws IOException;
+
+  /** A failed job's log with the job it belongs to. */
+  record JobLog(Run.Job job, LogSource log) {}
+}
