@@ -123,12 +123,21 @@ final class BenchCommand implements Callable<Integer> {
                 + "2024-03-01T10:20:01.0000000Z E   ModuleNotFoundError: No module named 'requests'\n"
                 + "2024-03-01T10:20:02.0000000Z ##[error]Process completed with exit code 1.\n")
             .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CHUNK = chunk();
     private final long total;
     private long produced;
     private byte[] cur = new byte[0];
     private int pos;
-    private int next;
     private boolean ended;
+
+    private static byte[] chunk() {
+      StringBuilder sb = new StringBuilder(1 << 16);
+      int i = 0;
+      while (sb.length() < 60_000) {
+        sb.append(CHATTER[i++ % CHATTER.length]);
+      }
+      return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
     GeneratedLog(long total) {
       this.total = total;
@@ -160,11 +169,7 @@ final class BenchCommand implements Callable<Integer> {
         cur = END;
         ended = true;
       } else {
-        StringBuilder sb = new StringBuilder(8192);
-        while (sb.length() < 8000) {
-          sb.append(CHATTER[next++ % CHATTER.length]);
-        }
-        cur = sb.toString().getBytes(StandardCharsets.UTF_8);
+        cur = CHUNK;
       }
       produced += cur.length;
       pos = 0;

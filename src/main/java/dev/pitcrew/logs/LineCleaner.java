@@ -9,9 +9,6 @@ import java.util.regex.Pattern;
  */
 public final class LineCleaner {
   // Fixed, simple patterns on already-capped lines: java.util.regex is safe here.
-  private static final Pattern ISO_TIMESTAMP =
-      Pattern.compile(
-          "^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?\\s?");
   private static final Pattern BRACKET_TIMESTAMP =
       Pattern.compile(
           "^\\[\\d{4}-\\d\\d-\\d\\d[T ][\\d:.,]+Z?\\]\\s?|^\\[?\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?\\]?\\s");
@@ -41,9 +38,9 @@ public final class LineCleaner {
     }
     char c0 = s.charAt(0);
     if (c0 >= '0' && c0 <= '9') {
-      Matcher m = ISO_TIMESTAMP.matcher(s);
-      if (m.find()) {
-        s = s.substring(m.end());
+      int end = isoTimestampEnd(s);
+      if (end > 0) {
+        s = s.substring(end);
       }
     } else if (c0 == '[') {
       Matcher m = BRACKET_TIMESTAMP.matcher(s);
@@ -61,6 +58,65 @@ public final class LineCleaner {
       s = GITLAB_SECTION.matcher(s).replaceAll("");
     }
     return s;
+  }
+
+  /**
+   * Where a leading ISO-8601 timestamp ends (with one following space), or 0 when there is none.
+   */
+  static int isoTimestampEnd(String s) {
+    int n = s.length();
+    if (n < 19
+        || !digits(s, 0, 4)
+        || s.charAt(4) != '-'
+        || !digits(s, 5, 2)
+        || s.charAt(7) != '-'
+        || !digits(s, 8, 2)
+        || (s.charAt(10) != 'T' && s.charAt(10) != ' ')
+        || !digits(s, 11, 2)
+        || s.charAt(13) != ':'
+        || !digits(s, 14, 2)
+        || s.charAt(16) != ':'
+        || !digits(s, 17, 2)) {
+      return 0;
+    }
+    int i = 19;
+    if (i < n && (s.charAt(i) == '.' || s.charAt(i) == ',')) {
+      i++;
+      while (i < n && Character.isDigit(s.charAt(i))) {
+        i++;
+      }
+    }
+    if (i < n && s.charAt(i) == 'Z') {
+      i++;
+    } else if (i + 5 < n + 1 && i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+      int j = i + 1;
+      if (digits(s, j, 2)) {
+        j += 2;
+        if (j < n && s.charAt(j) == ':') {
+          j++;
+        }
+        if (digits(s, j, 2)) {
+          i = j + 2;
+        }
+      }
+    }
+    if (i < n && s.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean digits(String s, int from, int count) {
+    if (from + count > s.length()) {
+      return false;
+    }
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasControl(String s) {

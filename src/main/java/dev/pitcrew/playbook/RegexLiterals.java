@@ -13,32 +13,109 @@ final class RegexLiterals {
 
   /**
    * Returns alternatives of which one must appear (lower-cased): for a top-level alternation, the
-   * best literal of each branch; otherwise the longest required literal. Empty when none of at
-   * least 3 characters is certain.
+   * best literal of each branch; otherwise the longest required literal, or the literals of a
+   * required group of alternatives such as {@code (?:ETIMEDOUT|ECONNRESET)}, whichever has the
+   * longer shortest member. Empty when nothing of at least 3 characters is certain.
    */
   static List<String> required(String regex) {
     String body = regex;
-    boolean flagsOnlyCase = true;
     if (body.startsWith("(?")) {
       int close = body.indexOf(')');
       if (close > 0 && body.substring(2, close).matches("[imsU]+")) {
-        flagsOnlyCase = true;
         body = body.substring(close + 1);
       }
     }
+    List<String> best = requiredSet(body, 0);
+    return best == null ? List.of() : best;
+  }
+
+  private static List<String> requiredSet(String body, int depth) {
+    if (depth > 4) {
+      return null;
+    }
     List<String> branches = splitTopLevel(body);
     if (branches == null) {
-      return List.of();
+      return null;
     }
     List<String> out = new ArrayList<>();
     for (String b : branches) {
-      String lit = longestLiteral(b);
-      if (lit == null || lit.length() < 3) {
-        return List.of();
+      List<String> set = bestForSequence(b, depth);
+      if (set == null) {
+        return null;
       }
-      out.add(lit.toLowerCase(Locale.ROOT));
+      out.addAll(set);
     }
-    return flagsOnlyCase ? out : List.of();
+    return out;
+  }
+
+  /** The best required set of one branch (no top-level '|'). */
+  private static List<String> bestForSequence(String seq, int depth) {
+    String lit = longestLiteral(seq);
+    List<String> best =
+        lit != null && lit.length() >= 3 ? List.of(lit.toLowerCase(Locale.ROOT)) : null;
+    for (String group : requiredGroups(seq)) {
+      List<String> set = requiredSet(group, depth + 1);
+      if (set != null && !set.isEmpty() && (best == null || minLen(set) > minLen(best))) {
+        best = set;
+      }
+    }
+    return best;
+  }
+
+  private static int minLen(List<String> set) {
+    return set.stream().mapToInt(String::length).min().orElse(0);
+  }
+
+  /** Bodies of the depth-0 groups in a sequence that are not made optional by a quantifier. */
+  private static List<String> requiredGroups(String re) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    boolean inClass = false;
+    int start = -1;
+    for (int i = 0; i < re.length(); i++) {
+      char c = re.charAt(i);
+      if (c == '\\') {
+        i++;
+        continue;
+      }
+      if (inClass) {
+        if (c == ']') {
+          inClass = false;
+        }
+        continue;
+      }
+      if (c == '[') {
+        inClass = true;
+      } else if (c == '(') {
+        if (depth == 0) {
+          start = i;
+        }
+        depth++;
+      } else if (c == ')') {
+        depth--;
+        if (depth == 0 && start >= 0) {
+          char next = i + 1 < re.length() ? re.charAt(i + 1) : ' ';
+          boolean optional =
+              next == '?' || next == '*' || (next == '{' && re.startsWith("{0", i + 1));
+          if (!optional) {
+            String inner = re.substring(start + 1, i);
+            if (inner.startsWith("?:")) {
+              inner = inner.substring(2);
+            } else if (inner.startsWith("?P<") || inner.startsWith("?<")) {
+              int gt = inner.indexOf('>');
+              inner = gt > 0 ? inner.substring(gt + 1) : null;
+            } else if (inner.startsWith("?")) {
+              inner = null; // flags group or something we do not model
+            }
+            if (inner != null) {
+              out.add(inner);
+            }
+          }
+          start = -1;
+        }
+      }
+    }
+    return out;
   }
 
   /** Splits on top-level '|'; null when the structure is not understood. */

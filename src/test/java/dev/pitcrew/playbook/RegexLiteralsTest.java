@@ -32,4 +32,16 @@ class RegexLiteralsTest {
     assertThat(RegexLiterals.required("(?i)no space left on device"))
         .containsExactly("no space left on device");
   }
+
+  @Test
+  void usesARequiredGroupOfAlternativesWhenItBeatsTheLongestLiteral() {
+    assertThat(RegexLiterals.required("(?i)(?:ETIMEDOUT|ECONNRESET)\\S* .*?(?P<host>[\\w-]+)"))
+        .containsExactly("etimedout", "econnreset");
+  }
+
+  @Test
+  void ignoresAnOptionalGroup() {
+    assertThat(RegexLiterals.required("(?:foo|bar)?Exception: boom"))
+        .containsExactly("exception: boom");
+  }
 }

@@ -16,7 +16,6 @@ import dev.pitcrew.playbook.Playbook;
 import dev.pitcrew.playbook.PlaybookCatalog;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -140,7 +139,8 @@ public final class RuleEngine {
     Map<String, Integer> hitsPerPlaybook = new HashMap<>();
     List<Hit> hits = new ArrayList<>();
     List<Evidence> errorLines = new ArrayList<>();
-    ArrayDeque<Evidence> tail = new ArrayDeque<>();
+    LogLine[] tail = new LogLine[TAIL];
+    int tailNext = 0;
     LogStructure structure = new LogStructure();
     int[] seen = new int[patterns.length + 1];
     int[] found = new int[patterns.length + 1];
@@ -160,10 +160,7 @@ public final class RuleEngine {
         if (clean.isEmpty()) {
           continue;
         }
-        if (tail.size() == TAIL) {
-          tail.removeFirst();
-        }
-        tail.addLast(new Evidence(l.number(), cap(l.text())));
+        tail[tailNext++ % TAIL] = l;
         epoch++;
         int n = index.scan(clean, seen, epoch, found);
         if (n > 1) {
@@ -236,7 +233,7 @@ public final class RuleEngine {
         hits,
         errorLines,
         marks,
-        List.copyOf(tail),
+        tailEvidence(tail, tailNext),
         regionStart,
         regionEnd,
         exit,
@@ -245,6 +242,16 @@ public final class RuleEngine {
         truncatedLines,
         truncated,
         ignored);
+  }
+
+  private static List<Evidence> tailEvidence(LogLine[] ring, int next) {
+    List<Evidence> out = new ArrayList<>();
+    int count = Math.min(next, TAIL);
+    for (int i = next - count; i < next; i++) {
+      LogLine l = ring[i % TAIL];
+      out.add(new Evidence(l.number(), cap(l.text())));
+    }
+    return out;
   }
 
   private boolean vetoed(int p, String clean) {
@@ -263,7 +270,10 @@ public final class RuleEngine {
     }
     String lower = s.toLowerCase(java.util.Locale.ROOT);
     // noise that names errors without being one
-    if (lower.matches(".*\\b0 (errors?|failures?|failed)\\b.*")
+    if (lower.contains(" 0 error")
+        || lower.contains(" 0 fail")
+        || lower.startsWith("0 error")
+        || lower.startsWith("0 fail")
         || lower.contains("errors: 0")
         || lower.contains("failures: 0, errors: 0")
         || lower.startsWith("warning")
