@@ -31,7 +31,8 @@ import java.util.Optional;
  */
 public final class RuleEngine {
   static final int MAX_HITS_PER_PLAYBOOK = 200;
-  static final int MAX_ERROR_LINES = 2000;
+  static final int HEAD_ERROR_LINES = 500;
+  static final int TAIL_ERROR_LINES = 3000;
   static final int TAIL = 40;
   static final int MAX_EVIDENCE_CHARS = 2000;
   static final String[] GENERIC_ERROR_WORDS = {
@@ -49,9 +50,13 @@ public final class RuleEngine {
     "could not",
     "unable to",
     "timed out",
-    "timeout",
     "refused",
-    "abort"
+    "abort",
+    "not ok",
+    "expected",
+    "undefined",
+    "offense",
+    "problem",
   };
 
   private final List<Playbook> playbooks;
@@ -138,7 +143,9 @@ public final class RuleEngine {
   public ScanResult scan(LogSource source, Optional<LongSetHandle> previous) throws IOException {
     Map<String, Integer> hitsPerPlaybook = new HashMap<>();
     List<Hit> hits = new ArrayList<>();
-    List<Evidence> errorLines = new ArrayList<>();
+    List<Evidence> errorHead = new ArrayList<>();
+    Evidence[] errorRing = new Evidence[TAIL_ERROR_LINES];
+    int errorRingNext = 0;
     LogLine[] tail = new LogLine[TAIL];
     int tailNext = 0;
     LogStructure structure = new LogStructure();
@@ -175,13 +182,18 @@ public final class RuleEngine {
         for (int k = 0; k < n + alwaysRun.length; k++) {
           int p = k < n ? found[k] : alwaysRun[k - n];
           if (p == genericIndex) {
-            if (errorLines.size() < MAX_ERROR_LINES && looksLikeError(clean)) {
+            if (ErrorLines.strength(clean) > 0) {
               if (!prevChecked && prev != null) {
                 inPrev = prev.contains(LineFingerprint.of(clean));
                 prevChecked = true;
               }
               if (!inPrev) {
-                errorLines.add(new Evidence(l.number(), cap(l.text())));
+                Evidence e = new Evidence(l.number(), cap(l.text()));
+                if (errorHead.size() < HEAD_ERROR_LINES) {
+                  errorHead.add(e);
+                } else {
+                  errorRing[errorRingNext++ % TAIL_ERROR_LINES] = e;
+                }
               }
             }
             continue;
@@ -226,6 +238,11 @@ public final class RuleEngine {
       regionStart = structure.stepStartBefore(first.line());
       exit = first.exitCode();
     }
+    List<Evidence> errorLines = new ArrayList<>(errorHead);
+    int ringCount = Math.min(errorRingNext, TAIL_ERROR_LINES);
+    for (int i = errorRingNext - ringCount; i < errorRingNext; i++) {
+      errorLines.add(errorRing[i % TAIL_ERROR_LINES]);
+    }
     List<Evidence> marks =
         structure.failures().stream().limit(20).map(f -> new Evidence(f.line(), f.text())).toList();
     return new ScanResult(
@@ -261,26 +278,6 @@ public final class RuleEngine {
       }
     }
     return false;
-  }
-
-  static boolean looksLikeError(String clean) {
-    String s = clean.trim();
-    if (s.length() < 4) {
-      return false;
-    }
-    String lower = s.toLowerCase(java.util.Locale.ROOT);
-    // noise that names errors without being one
-    if (lower.contains(" 0 error")
-        || lower.contains(" 0 fail")
-        || lower.startsWith("0 error")
-        || lower.startsWith("0 fail")
-        || lower.contains("errors: 0")
-        || lower.contains("failures: 0, errors: 0")
-        || lower.startsWith("warning")
-        || lower.contains("deprecat")) {
-      return false;
-    }
-    return true;
   }
 
   private static String cap(String s) {
@@ -429,17 +426,7 @@ public final class RuleEngine {
     }
 
     private static Diagnosis fallback(ScanResult scan, List<String> notes) {
-      List<Evidence> inRegion =
-          scan.errorLines().stream()
-              .filter(
-                  e -> e.line() >= scan.failureRegionStart() && e.line() <= scan.failureRegionEnd())
-              .toList();
-      Evidence ev =
-          !inRegion.isEmpty()
-              ? inRegion.get(0)
-              : !scan.errorLines().isEmpty()
-                  ? scan.errorLines().get(0)
-                  : !scan.failureMarks().isEmpty() ? scan.failureMarks().get(0) : null;
+      Evidence ev = bestErrorLine(scan);
       if (ev == null) {
         return new Diagnosis(
             scan.file(),
@@ -458,9 +445,7 @@ public final class RuleEngine {
       }
       List<Evidence> evidence = new ArrayList<>();
       evidence.add(ev);
-      if (!scan.failureMarks().isEmpty() && scan.failureMarks().get(0).line() != ev.line()) {
-        evidence.add(scan.failureMarks().get(0));
-      }
+      evidence.addAll(supportingErrorLines(scan, ev, 2));
       return new Diagnosis(
           scan.file(),
           Category.CODE,
@@ -477,6 +462,71 @@ public final class RuleEngine {
               + " shown as evidence.",
           Optional.empty(),
           notes);
+    }
+
+    /**
+     * The line a person would cite when no playbook matched: the first of the strongest error lines
+     * in the step that failed; failing that, before the first failure mark; failing that, the mark.
+     */
+    static Evidence bestErrorLine(ScanResult scan) {
+      int end = scan.failureRegionEnd();
+      boolean structured = !scan.failureMarks().isEmpty();
+      Evidence best = pick(scan, scan.failureRegionStart(), structured ? end - 1 : end);
+      if (best == null && structured) {
+        best = pick(scan, 1, end - 1);
+      }
+      if (best == null && !scan.failureMarks().isEmpty()) {
+        best = scan.failureMarks().get(0);
+      }
+      return best;
+    }
+
+    /**
+     * Up to {@code max} further error lines of the failing step after {@code best}, strongest
+     * first.
+     */
+    static List<Evidence> supportingErrorLines(ScanResult scan, Evidence best, int max) {
+      int from = scan.failureMarks().isEmpty() ? 1 : scan.failureRegionStart();
+      int to =
+          scan.failureMarks().isEmpty() ? scan.failureRegionEnd() : scan.failureRegionEnd() - 1;
+      List<Evidence> strong = new ArrayList<>();
+      List<Evidence> weaker = new ArrayList<>();
+      for (Evidence e : scan.errorLines()) {
+        if (e.line() <= best.line() || e.line() < from || e.line() > to) {
+          continue;
+        }
+        int st = ErrorLines.strength(dev.pitcrew.logs.LineCleaner.clean(e.text()));
+        if (st >= 3 && strong.size() < max) {
+          strong.add(e);
+        } else if (st == 2 && weaker.size() < max) {
+          weaker.add(e);
+        }
+      }
+      List<Evidence> out = new ArrayList<>(strong);
+      for (Evidence e : weaker) {
+        if (out.size() >= max) {
+          break;
+        }
+        out.add(e);
+      }
+      out.sort(java.util.Comparator.comparingInt(Evidence::line));
+      return out;
+    }
+
+    private static Evidence pick(ScanResult scan, int from, int to) {
+      Evidence best = null;
+      int bestStrength = 0;
+      for (Evidence e : scan.errorLines()) {
+        if (e.line() < from || e.line() > to) {
+          continue;
+        }
+        int s = ErrorLines.strength(dev.pitcrew.logs.LineCleaner.clean(e.text()));
+        if (s > bestStrength) {
+          best = e;
+          bestStrength = s;
+        }
+      }
+      return best;
     }
 
     static String bind(String template, Map<String, String> caps) {
