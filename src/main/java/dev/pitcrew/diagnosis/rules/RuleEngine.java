@@ -308,6 +308,11 @@ public final class RuleEngine {
     static final double BEFORE_REGION = 0.45;
     static final double AFTER_REGION = 0.6;
     static final double NO_STRUCTURE = 0.9;
+    static final double CODE_MARGIN = 0.05;
+    static final double MASKING_MARGIN = 0.15;
+    static final double MIN_ACTION_SCORE = 0.35;
+    static final java.util.Set<Category> MASKING =
+        java.util.EnumSet.of(Category.TEST, Category.RESOURCE, Category.INFRASTRUCTURE);
 
     static Diagnosis decide(ScanResult scan) {
       boolean structured = !scan.failureMarks().isEmpty();
@@ -349,6 +354,37 @@ public final class RuleEngine {
         if (s.score >= best.score - 0.02 && s.hit.line() < best.hit.line()) {
           best = s;
         }
+      }
+      // Precision before coverage: a genuine defect close behind an actionable explanation wins,
+      // because retrying or resizing a real bug hides it.
+      if (best.hit.playbook().category().fixable()) {
+        double margin =
+            MASKING.contains(best.hit.playbook().category()) ? MASKING_MARGIN : CODE_MARGIN;
+        for (Scored s : scored) {
+          if (s.hit.playbook().category() == Category.CODE && s.score >= best.score - margin) {
+            notes.add(
+                "a "
+                    + best.hit.playbook().category().wire()
+                    + " explanation ("
+                    + best.hit.playbook().id()
+                    + " at line "
+                    + best.hit.line()
+                    + ") was set aside for a code defect that is nearly as likely");
+            best = s;
+            break;
+          }
+        }
+      }
+      if (best.hit.playbook().category().fixable() && best.score < MIN_ACTION_SCORE) {
+        notes.add(
+            "the best explanation, "
+                + best.hit.playbook().id()
+                + " at line "
+                + best.hit.line()
+                + " (score "
+                + round(best.score)
+                + "), is too weak to act on");
+        return fallback(scan, notes);
       }
       Hit h = best.hit;
       Playbook pb = h.playbook();
