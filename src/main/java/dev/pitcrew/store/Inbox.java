@@ -151,6 +151,37 @@ public final class Inbox {
                 .findOne());
   }
 
+  /**
+   * The highest attempt of the same run that passed after the given one, or 0: a failure of an
+   * older attempt that arrives late is stale and must not be acted on.
+   */
+  public int laterPassedAttempt(dev.pitcrew.forge.RunRef run) {
+    String key = run.key();
+    String prefix = "passed:" + key.substring(0, key.lastIndexOf(':') + 1);
+    List<String> prints =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT fingerprint FROM inbox WHERE fingerprint LIKE :p")
+                    .bind("p", prefix.replace("%", "_") + "%")
+                    .mapTo(String.class)
+                    .list());
+    int best = 0;
+    for (String f : prints) {
+      if (!f.startsWith(prefix)) {
+        continue;
+      }
+      try {
+        int a = Integer.parseInt(f.substring(prefix.length()));
+        if (a > run.attempt()) {
+          best = Math.max(best, a);
+        }
+      } catch (NumberFormatException e) {
+        // not an attempt number: another run whose id has this one as a prefix
+      }
+    }
+    return best;
+  }
+
   public long count() {
     return jdbi.withHandle(
         h -> h.createQuery("SELECT COUNT(*) FROM inbox").mapTo(Long.class).one());
