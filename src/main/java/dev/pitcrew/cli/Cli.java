@@ -46,6 +46,7 @@ public final class Cli implements Runnable {
     cl.addSubcommand("playbooks", new CommandLine(PlaybooksCommand.class, factory));
     cl.addSubcommand("eval", new CommandLine(EvalCommand.class, factory));
     cl.addSubcommand("bench", new CommandLine(BenchCommand.class, factory));
+    cl.addSubcommand("serve", new CommandLine(ServeCommand.class, factory));
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println("pitcrew: " + ex.getMessage());

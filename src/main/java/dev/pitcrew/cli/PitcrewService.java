@@ -1,0 +1,221 @@
+package dev.pitcrew.cli;
+
+import dev.pitcrew.audit.AuditLog;
+import dev.pitcrew.config.PitcrewConfig;
+import dev.pitcrew.diagnosis.Diagnoser;
+import dev.pitcrew.forge.Forge;
+import dev.pitcrew.incident.ForgeRegistry;
+import dev.pitcrew.incident.IncidentJobs;
+import dev.pitcrew.incident.IncidentWorkflow;
+import dev.pitcrew.intake.InboxProcessor;
+import dev.pitcrew.intake.Intake;
+import dev.pitcrew.notify.Notifier;
+import dev.pitcrew.playbook.PlaybookCatalog;
+import dev.pitcrew.policy.RiskPolicy;
+import dev.pitcrew.policy.Verdict;
+import dev.pitcrew.remediation.Remediation;
+import dev.pitcrew.store.Database;
+import dev.pitcrew.store.Inbox;
+import dev.pitcrew.store.Incidents;
+import dev.pitcrew.web.ApiRoutes;
+import dev.pitcrew.web.Auth;
+import dev.pitcrew.web.Health;
+import dev.pitcrew.web.PitcrewServer;
+import dev.pitcrew.web.Stats;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code pitcrew serve} assembled: database, inbox, workflow, jobs and HTTP. The forges,
+ * remediation, risk policy and notifiers are parameters so that each integration plugs in here and
+ * tests can run the whole service in-process (two of them on one database act as two replicas).
+ */
+public final class PitcrewService implements AutoCloseable {
+  /** The integrations this service runs with. */
+  public record Parts(
+      List<Forge> forges,
+      Optional<Remediation> remediation,
+      Optional<RiskPolicy> policy,
+      List<Notifier> notifiers,
+      Diagnoser diagnoser,
+      PlaybookCatalog playbooks,
+      Clock clock) {}
+
+  /** Without a risk policy every plan waits for a person: the safe default. */
+  static final RiskPolicy ASK_A_PERSON =
+      (d, p, attempt) ->
+          new Verdict(
+              Verdict.Decision.ASK,
+              "no risk policy is installed in this build, so a person decides");
+
+  private final Database db;
+  private final IncidentJobs jobs;
+  private final PitcrewServer server;
+  private final IncidentWorkflow workflow;
+  private final Incidents incidents;
+  private final AuditLog audit;
+  private final Inbox inbox;
+
+  private PitcrewService(
+      Database db,
+      IncidentJobs jobs,
+      PitcrewServer server,
+      IncidentWorkflow workflow,
+      Incidents incidents,
+      AuditLog audit,
+      Inbox inbox) {
+    this.db = db;
+    this.jobs = jobs;
+    this.server = server;
+    this.workflow = workflow;
+    this.incidents = incidents;
+    this.audit = audit;
+    this.inbox = inbox;
+  }
+
+  /** Opens the database, starts the job scheduler and the HTTP server on {@code host:port}. */
+  public static PitcrewService start(PitcrewConfig config, Parts parts, String host, int port) {
+    Database db = Database.open(config);
+    try {
+      Clock clock = parts.clock();
+      Inbox inbox = new Inbox(db.jdbi(), clock);
+      Incidents incidents = new Incidents(db.jdbi(), clock, Incidents.randomIds());
+      AuditLog audit = new AuditLog(db.jdbi(), clock);
+      ForgeRegistry forges = new ForgeRegistry(parts.forges());
+      Map<String, Double> minutes = Stats.minutesSaved(config::get);
+      IncidentWorkflow workflow =
+          new IncidentWorkflow(
+              incidents,
+              audit,
+              forges,
+              parts.diagnoser(),
+              parts.remediation(),
+              parts.policy().orElse(ASK_A_PERSON),
+              parts.notifiers(),
+              clock,
+              new IncidentWorkflow.Settings(
+                  config.integer("PITCREW_MAX_ATTEMPTS", 3),
+                  config.verifyPollInterval(),
+                  minutes,
+                  config.get("PITCREW_PUBLIC_URL", "")));
+      IncidentJobs[] jobsRef = new IncidentJobs[1];
+      InboxProcessor processor =
+          new InboxProcessor(inbox, incidents, workflow, id -> jobsRef[0].runNow(id), config);
+      IncidentJobs jobs =
+          new IncidentJobs(
+              db.dataSource(),
+              workflow,
+              processor::drain,
+              new IncidentJobs.Settings(
+                  config.get("PITCREW_REPLICA_NAME", hostName()),
+                  config.schedulerThreads(),
+                  config.pollInterval(),
+                  config.heartbeat(),
+                  config.retryBaseDelay()),
+              clock);
+      jobsRef[0] = jobs;
+      jobs.start();
+
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Gauge.builder("pitcrew.inbox.pending", () -> inbox.pending(1000).size()).register(metrics);
+      Auth auth = new Auth(config.apiToken());
+      Health health = new Health();
+      health.add(
+          "database",
+          () ->
+              db.problem()
+                  .map(Health.Check::failed)
+                  .orElse(Health.Check.ready(db.postgres() ? "postgresql" : "embedded h2")));
+      health.add(
+          "forges",
+          () ->
+              forges.all().isEmpty()
+                  ? Health.Check.disabled("no forge token configured (GITHUB_TOKEN, GITLAB_TOKEN)")
+                  : Health.Check.ready(
+                      String.join(
+                          ", ",
+                          forges.all().keySet().stream().map(p -> p.wire()).sorted().toList())));
+      health.add(
+          "llm",
+          () ->
+              config.get("ANTHROPIC_API_KEY").isPresent()
+                      || config.get("PITCREW_LLM_URL").isPresent()
+                  ? Health.Check.ready("a model is configured")
+                  : Health.Check.disabled("no model configured; the rules diagnose alone"));
+      health.add(
+          "notifiers",
+          () ->
+              parts.notifiers().isEmpty()
+                  ? Health.Check.disabled("no notifier configured")
+                  : Health.Check.ready(
+                      String.join(", ", parts.notifiers().stream().map(Notifier::name).toList())));
+      ApiRoutes api =
+          new ApiRoutes(
+              incidents, audit, workflow, jobs::runNow, parts.playbooks(), auth, minutes, clock);
+      PitcrewServer server =
+          PitcrewServer.start(
+              new PitcrewServer.Parts(
+                  new Intake(inbox, config),
+                  auth,
+                  health,
+                  metrics,
+                  config.maxBodyBytes(),
+                  List.of(api)),
+              host,
+              port);
+      return new PitcrewService(db, jobs, server, workflow, incidents, audit, inbox);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    } catch (java.net.UnknownHostException e) {
+      return "pitcrew-" + ProcessHandle.current().pid();
+    }
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  public Incidents incidents() {
+    return incidents;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public Inbox inbox() {
+    return inbox;
+  }
+
+  public IncidentWorkflow workflow() {
+    return workflow;
+  }
+
+  public IncidentJobs jobs() {
+    return jobs;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    jobs.close();
+    db.close();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.pitcrew.cli;
+
+import dev.pitcrew.config.PitcrewConfig;
+import dev.pitcrew.diagnosis.Diagnoser;
+import dev.pitcrew.diagnosis.rules.RuleEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "serve",
+    description =
+        "Run the service: webhooks, durable jobs, the API, /health and /metrics (port 8002).",
+    mixinStandardHelpOptions = true)
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--port", description = "Port to listen on (default: PITCREW_PORT or 8002).")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      description = "Address to listen on (default: PITCREW_HOST or 0.0.0.0).")
+  String host;
+
+  @Option(names = "--print-config", description = "Print the settings (secrets masked) and exit.")
+  boolean printConfig;
+
+  private final CliContext ctx;
+
+  ServeCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PitcrewConfig config = PitcrewConfig.load(ctx.env(), Path.of("."));
+    if (printConfig) {
+      spec.commandLine().getOut().print(config);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+    var playbooks = ctx.playbooks();
+    for (String e : playbooks.errors()) {
+      spec.commandLine().getErr().println("pitcrew: playbook skipped: " + e);
+    }
+    PitcrewService.Parts parts =
+        new PitcrewService.Parts(
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            new Diagnoser(new RuleEngine(playbooks.catalog()), List.of()),
+            playbooks.catalog(),
+            Clock.systemUTC());
+    String h = host != null ? host : config.get("PITCREW_HOST", "0.0.0.0");
+    int p = port != null ? port : config.port();
+    PitcrewService service = PitcrewService.start(config, parts, h, p);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  service.close();
+                  stopped.countDown();
+                }));
+    spec.commandLine().getOut().println("pitcrew: serving on http://" + h + ":" + service.port());
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+}
