@@ -64,6 +64,57 @@ public interface Forge {
   String ensureIssue(RepoRef repo, String title, String body, List<String> labels)
       throws IOException;
 
+  // --- additions with defaults, for forges that do not distinguish (the local forge) ---
+
+  /**
+   * Re-runs every job of the run (GitHub's "re-run all jobs"); GitLab retries the pipeline. By
+   * default the same as {@link #rerunFailedJobs}.
+   */
+  default RunRef rerunRun(RunRef ref) throws IOException {
+    return rerunFailedJobs(ref);
+  }
+
+  /** Retries one job; returns the job that now runs in its place. */
+  default JobRef retryJob(JobRef job) throws IOException {
+    throw new UnsupportedOperationException(provider().wire() + " cannot retry a single job");
+  }
+
+  /** The run's outcome for verification: running, passed, failed or cancelled. */
+  default String runOutcome(RunRef ref) throws IOException {
+    return run(ref).outcome();
+  }
+
+  /**
+   * Every log of the run in one go (GitHub: the run-log archive, one source per job). By default
+   * the failed jobs' logs.
+   */
+  default List<LogSource> runLogs(RunRef ref) throws IOException {
+    return failedJobLogs(ref).stream().map(JobLog::log).toList();
+  }
+
+  /** The run a job belongs to, from the job's id alone (a job URL does not always name its run). */
+  default Run runOfJob(RepoRef repo, String jobId) throws IOException {
+    throw new UnsupportedOperationException(
+        provider().wire() + " cannot find a run from a job id alone");
+  }
+
+  /**
+   * The log of the same job (by name) in the last successful run of the same workflow on the same
+   * branch: the "previous success" a diagnosis compares against.
+   */
+  default Optional<LogSource> previousSuccessLog(Run failed, Run.Job job) throws IOException {
+    Optional<Run> ok = lastSuccessfulRun(failed);
+    if (ok.isEmpty()) {
+      return Optional.empty();
+    }
+    for (Run.Job j : ok.get().jobs()) {
+      if (j.ref().name() != null && j.ref().name().equals(job.ref().name())) {
+        return Optional.of(jobLog(j.ref()));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }
