@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class RedactorTest {
+public class RedactorTest {
 
   /** A canary: a fake secret and the realistic log line it hides in. */
-  record Canary(String name, String secret, String line) {
+  public record Canary(String name, String secret, String line) {
     @Override
     public String toString() {
       return name;
@@ -22,6 +22,15 @@ class RedactorTest {
 
   static final String REGISTERED = "s3cr3t-Deploy-Passw0rd-7731";
   static final String REGISTERED_ENV = "hvs.CAESIJ4mQ2xV9kLpW7rT0zYbN1";
+
+  /** The canary corpus, for tests elsewhere that check what reaches a model. */
+  public static List<Canary> canariesForIt() {
+    return canaries();
+  }
+
+  public static Redactor redactorForIt() {
+    return redactor();
+  }
 
   static Redactor redactor() {
     return Redactor.fromEnvironment(
