@@ -1,13 +1,21 @@
 package dev.pitcrew.cli;
 
+import dev.pitcrew.diagnosis.Analyzer;
 import dev.pitcrew.diagnosis.Diagnoser;
+import dev.pitcrew.diagnosis.llm.LlmAnalyzer;
+import dev.pitcrew.diagnosis.llm.LlmConfig;
+import dev.pitcrew.diagnosis.llm.ModelClient;
+import dev.pitcrew.diagnosis.llm.anthropic.AnthropicModelClient;
+import dev.pitcrew.diagnosis.llm.openai.OpenAiCompatibleClient;
 import dev.pitcrew.diagnosis.rules.RuleEngine;
 import dev.pitcrew.logs.LogSource;
+import dev.pitcrew.logs.Redactor;
 import dev.pitcrew.playbook.PlaybookLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +49,32 @@ final class CliContext {
     for (String e : r.errors()) {
       System.err.println("pitcrew: playbook skipped: " + e);
     }
-    return new Diagnoser(new RuleEngine(r.catalog()), List.of());
+    return new Diagnoser(new RuleEngine(r.catalog()), llmAllowed ? analyzers() : List.of());
+  }
+
+  /** The model analyzer when one is configured (PITCREW_LLM, ANTHROPIC_API_KEY ...), else none. */
+  List<Analyzer> analyzers() {
+    LlmConfig config = LlmConfig.fromEnv(env);
+    if (!config.enabled()) {
+      return List.of();
+    }
+    ModelClient client =
+        switch (config.provider()) {
+          case ANTHROPIC -> new AnthropicModelClient(config);
+          case OPENAI -> new OpenAiCompatibleClient(config);
+          case OFF -> throw new IllegalStateException("unreachable");
+        };
+    List<String> extra =
+        env.getOrDefault("PITCREW_REDACT_VALUES", "").isBlank()
+            ? List.of()
+            : List.of(env.get("PITCREW_REDACT_VALUES").split(","));
+    return List.of(
+        new LlmAnalyzer(
+            client,
+            config,
+            Redactor.fromEnvironment(env, extra),
+            Optional.empty(),
+            Clock.systemUTC()));
   }
 
   Optional<RuleEngine.LongSetHandle> fingerprints(Optional<LogSource> prev, PrintWriter err) {

@@ -1,6 +1,7 @@
 package dev.pitcrew.diagnosis;
 
 import dev.pitcrew.diagnosis.rules.ScanResult;
+import dev.pitcrew.logs.LogSource;
 import java.util.Optional;
 
 /**
@@ -13,4 +14,16 @@ public interface Analyzer {
   String name();
 
   Optional<Diagnosis> analyze(ScanResult scan, Diagnosis rulesVerdict);
+
+  /**
+   * The same, with the log itself at hand, for analyzers that re-read lines around the scan's
+   * regions (context for a prompt, checking cited evidence). The log may not be readable twice
+   * (standard input); such analyzers then fall back to the scan's lines.
+   *
+   * @param previousSuccessGiven whether the scan left out lines found in a passing run
+   */
+  default Optional<Diagnosis> analyze(
+      LogSource log, ScanResult scan, Diagnosis rulesVerdict, boolean previousSuccessGiven) {
+    return analyze(scan, rulesVerdict);
+  }
 }

@@ -50,7 +50,7 @@ public final class Diagnoser {
     }
     Diagnosis verdict = rules.decide(scan);
     for (Analyzer a : analyzers) {
-      Optional<Diagnosis> other = a.analyze(scan, verdict);
+      Optional<Diagnosis> other = a.analyze(log, scan, verdict, prev.isPresent());
       if (other.isPresent()) {
         verdict = other.get();
       }

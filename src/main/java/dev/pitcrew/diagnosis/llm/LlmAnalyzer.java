@@ -1,0 +1,406 @@
+package dev.pitcrew.diagnosis.llm;
+
+import dev.pitcrew.diagnosis.Analyzer;
+import dev.pitcrew.diagnosis.Category;
+import dev.pitcrew.diagnosis.Diagnosis;
+import dev.pitcrew.diagnosis.Evidence;
+import dev.pitcrew.diagnosis.RiskLevel;
+import dev.pitcrew.diagnosis.rules.ScanResult;
+import dev.pitcrew.logs.LogSource;
+import dev.pitcrew.logs.Redactor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+
+/**
+ * The language model as a second opinion, and the combiner of its opinion with the rules'. Rules
+ * first: the model is consulted for what the rules cannot explain (no playbook, or low confidence)
+ * and, when enabled, to confirm medium- and high-risk plans. The model proposes; what it proposes
+ * must be grounded in the log and inside the registered actions, and an LLM-only diagnosis never
+ * asks for more than a retry without a person's approval. Every failure mode falls back to the
+ * rules' verdict with a note saying why.
+ */
+public final class LlmAnalyzer implements Analyzer {
+  static final double LLM_ONLY_MAX_CONFIDENCE = 0.8;
+  static final double AGREEMENT_GAIN = 0.3;
+  static final double DISAGREEMENT_FACTOR = 0.7;
+  static final int CACHE_SIZE = 1000;
+
+  private final ModelClient client;
+  private final PromptBuilder prompts;
+  private final Redactor redactor;
+  private final LlmConfig config;
+  private final Budget budget;
+  private final Optional<Repository> repository;
+  private final Map<String, String> cache =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> e) {
+              return size() > CACHE_SIZE;
+            }
+          });
+
+  /** Files of the repository the failed run built, when Pitcrew has a checkout of it. */
+  public interface Repository {
+    /** The pipeline file (workflow, .gitlab-ci.yml), when there is one. */
+    Optional<PromptBuilder.PipelineFile> pipelineFile();
+
+    /** Whether the path exists in the repository. */
+    boolean hasFile(String path);
+
+    /** Whether the value occurs in one of the repository's manifest or configuration files. */
+    boolean mentions(String value);
+  }
+
+  public LlmAnalyzer(
+      ModelClient client,
+      LlmConfig config,
+      Redactor redactor,
+      Optional<Repository> repository,
+      java.time.Clock clock) {
+    this.client =
+        new ResilientClient(
+            client,
+            2,
+            java.time.Duration.ofMillis(500),
+            java.time.Duration.ofMinutes(1),
+            clock,
+            d -> Thread.sleep(d.toMillis()));
+    this.config = config;
+    this.redactor = redactor;
+    this.repository = repository;
+    this.prompts =
+        new PromptBuilder(
+            redactor,
+            config.maxInputTokens(),
+            () -> java.util.UUID.randomUUID().toString().substring(0, 8));
+    this.budget = new Budget(config.maxCallsPerRun(), config.maxTokensPerDay(), clock);
+  }
+
+  /** For tests: a client without retry pauses. */
+  LlmAnalyzer(
+      ModelClient client,
+      LlmConfig config,
+      Redactor redactor,
+      Optional<Repository> repository,
+      java.time.Clock clock,
+      ResilientClient.Sleeper sleeper) {
+    this.client =
+        new ResilientClient(
+            client,
+            2,
+            java.time.Duration.ofMillis(1),
+            java.time.Duration.ofMinutes(1),
+            clock,
+            sleeper);
+    this.config = config;
+    this.redactor = redactor;
+    this.repository = repository;
+    this.prompts = new PromptBuilder(redactor, config.maxInputTokens(), () -> "n0nce123");
+    this.budget = new Budget(config.maxCallsPerRun(), config.maxTokensPerDay(), clock);
+  }
+
+  @Override
+  public String name() {
+    return "llm";
+  }
+
+  @Override
+  public Optional<Diagnosis> analyze(ScanResult scan, Diagnosis rulesVerdict) {
+    return analyze(null, scan, rulesVerdict, false);
+  }
+
+  /** Why the model is consulted for this verdict, or empty when the rules stand alone. */
+  Optional<String> reason(Diagnosis rules) {
+    if (rules.error().isPresent()) {
+      return Optional.empty();
+    }
+    if (rules.playbookId().isEmpty()) {
+      return Optional.of("explain");
+    }
+    if (rules.confidence() < config.lowConfidence()) {
+      return Optional.of("low-confidence");
+    }
+    if (config.confirmRiskyPlans()
+        && rules.riskLevel() != RiskLevel.LOW
+        && !Actions.NONE.equals(rules.remediationStrategy())) {
+      return Optional.of("confirm");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<Diagnosis> analyze(
+      LogSource log, ScanResult scan, Diagnosis rules, boolean previousSuccessGiven) {
+    Optional<String> why = reason(rules);
+    if (why.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> notes = new ArrayList<>();
+    Map<Integer, String> lines = new HashMap<>();
+    boolean logReadable = log != null;
+    if (log != null) {
+      try {
+        lines.putAll(LogExcerpt.read(log, PromptBuilder.wantedLines(scan)));
+      } catch (IOException | RuntimeException e) {
+        logReadable = false;
+        notes.add(
+            "llm: the log could not be re-read for context; the prompt used the scan's lines");
+      }
+    }
+    Prompt prompt =
+        prompts.build(
+            new PromptBuilder.Input(
+                scan,
+                rules,
+                lines,
+                previousSuccessGiven,
+                repository.flatMap(Repository::pipelineFile),
+                Optional.empty()));
+    String key = prompt.fingerprint() + "/" + why.get();
+    String answer = cache.get(key);
+    boolean cached = answer != null;
+    if (!cached) {
+      long estimate = prompt.estimatedTokens() + config.maxOutputTokens();
+      Optional<String> refused = budget.reserve(estimate);
+      if (refused.isPresent()) {
+        return Optional.of(rules.withNotes(List.of("llm not consulted: " + refused.get())));
+      }
+      ModelClient.Reply reply;
+      try {
+        reply = client.complete(prompt);
+      } catch (ModelException e) {
+        budget.settle(estimate, 0);
+        return Optional.of(
+            rules.withNotes(
+                List.of(
+                    "llm unavailable ("
+                        + redactor.mask(String.valueOf(e.getMessage()))
+                        + "); the rules' diagnosis stands")));
+      }
+      budget.settle(estimate, reply.inputTokens() + reply.outputTokens());
+      answer = reply.text();
+      notes.add(
+          "llm: "
+              + client.describe()
+              + ", prompt "
+              + prompt.version()
+              + ", "
+              + reply.inputTokens()
+              + " input + "
+              + reply.outputTokens()
+              + " output tokens"
+              + (prompt.redactions().isEmpty()
+                  ? ""
+                  : ", " + prompt.redactions().size() + " secret(s) redacted before sending"));
+    } else {
+      notes.add("llm: answer reused from the cache for the same failure fingerprint");
+    }
+    Proposal proposal;
+    try {
+      proposal = Proposal.parse(answer);
+    } catch (Proposal.Malformed e) {
+      notes.add("llm answer discarded, it was malformed: " + e.getMessage());
+      return Optional.of(rules.withNotes(notes));
+    }
+    if (!cached) {
+      cache.put(key, answer);
+    }
+    // grounding: the cited lines must be in the log
+    Map<Integer, String> logLines = new HashMap<>(lines);
+    NavigableSet<Integer> need = Grounding.wanted(proposal.evidence());
+    need.removeAll(logLines.keySet());
+    if (logReadable && !need.isEmpty()) {
+      try {
+        logLines.putAll(LogExcerpt.read(log, need));
+      } catch (IOException | RuntimeException e) {
+        notes.add("llm: the log could not be re-read to check the cited lines");
+      }
+    }
+    Grounding.Result g =
+        Grounding.check(proposal.evidence(), logLines, prompt.shownLines(), redactor);
+    if (g.verified().isEmpty()) {
+      notes.add(
+          "llm diagnosis discarded: none of its "
+              + proposal.evidence().size()
+              + " cited line(s) exist in the log"
+              + (g.rejected().isEmpty() ? "" : " (" + g.rejected().get(0) + ")"));
+      return Optional.of(rules.withNotes(notes));
+    }
+    if (!g.rejected().isEmpty()) {
+      notes.add("llm: " + g.rejected().size() + " cited line(s) not found in the log were dropped");
+    }
+    Contained c = contain(proposal, log, logReadable, prompt, notes);
+    return Optional.of(combine(rules, proposal, c, g.verified(), why.get(), notes));
+  }
+
+  /** The proposal's action after containment. */
+  record Contained(String strategy, Map<String, String> params) {}
+
+  Contained contain(
+      Proposal p, LogSource log, boolean logReadable, Prompt prompt, List<String> notes) {
+    String strategy = p.remediationStrategy();
+    Map<String, String> params = new LinkedHashMap<>(p.remediationParams());
+    Optional<String> bad = Actions.violation(strategy, params);
+    if (bad.isPresent()) {
+      notes.add("llm proposal refused: " + redactor.mask(bad.get()));
+      return new Contained(Actions.NONE, Map.of());
+    }
+    if (!p.category().fixable() && !Actions.NONE.equals(strategy)) {
+      notes.add(
+          "llm proposal refused: a "
+              + p.category().wire()
+              + " failure is for a person to fix, not '"
+              + strategy
+              + "'");
+      return new Contained(Actions.NONE, Map.of());
+    }
+    for (var e : params.entrySet()) {
+      if (!Grounding.CAPTURED.contains(e.getKey())) {
+        continue;
+      }
+      if (!grounded(e.getKey(), e.getValue(), log, logReadable, prompt)) {
+        notes.add(
+            "llm proposal refused: parameter "
+                + e.getKey()
+                + "='"
+                + redactor.mask(e.getValue())
+                + "' appears neither in the log nor in the repository");
+        return new Contained(Actions.NONE, Map.of());
+      }
+    }
+    return new Contained(strategy, params);
+  }
+
+  private boolean grounded(
+      String name, String value, LogSource log, boolean logReadable, Prompt prompt) {
+    if (value.contains(Redactor.MARK)) {
+      return false;
+    }
+    if (prompt.shownLines().values().stream().anyMatch(t -> t.contains(value))) {
+      return true;
+    }
+    if (logReadable) {
+      try {
+        if (LogExcerpt.contains(log, value)) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        // unreadable now: only the repository can vouch for it
+      }
+    }
+    if (repository.isPresent()) {
+      Repository r = repository.get();
+      return name.equals("file") ? r.hasFile(value) : r.mentions(value);
+    }
+    return false;
+  }
+
+  Diagnosis combine(
+      Diagnosis rules,
+      Proposal p,
+      Contained c,
+      List<Evidence> evidence,
+      String why,
+      List<String> notes) {
+    boolean rulesExplained = rules.playbookId().isPresent();
+    if (rulesExplained) {
+      boolean agree =
+          p.category() == rules.category()
+              && (c.strategy().equals(rules.remediationStrategy())
+                  || Actions.NONE.equals(c.strategy()) && rules.category() == Category.CODE);
+      double conf =
+          agree
+              ? rules.confidence() + (1 - rules.confidence()) * AGREEMENT_GAIN
+              : rules.confidence() * DISAGREEMENT_FACTOR;
+      notes.add(
+          agree
+              ? "llm agreed with the rules (" + why + "); confidence raised"
+              : "llm disagreed ("
+                  + why
+                  + "): it read "
+                  + p.category().wire()
+                  + "/"
+                  + c.strategy()
+                  + " — "
+                  + redactor.mask(p.rootCause())
+                  + "; the rules' verdict stands for any automatic action, with lower confidence");
+      return new Diagnosis(
+          rules.file(),
+          rules.category(),
+          rules.rootCause(),
+          round(conf),
+          rules.riskLevel(),
+          rules.remediationStrategy(),
+          rules.remediationParams(),
+          rules.playbookId(),
+          "rules+llm",
+          rules.evidence(),
+          rules.explanation(),
+          rules.error(),
+          merge(rules.notes(), notes));
+    }
+    RiskLevel risk = p.riskLevel();
+    String strategy = c.strategy();
+    if (Actions.NEEDS_APPROVAL_FROM_MODEL.contains(strategy)) {
+      risk = RiskLevel.HIGH;
+      notes.add(
+          "approval required: '"
+              + strategy
+              + "' was proposed by the model alone, and Pitcrew never does that on a model's"
+              + " say-so");
+    } else if (!Actions.NONE.equals(strategy) && !Actions.MODEL_MAY_AUTO_APPLY.contains(strategy)) {
+      risk = risk.max(RiskLevel.MEDIUM);
+      notes.add(
+          "approval required: a diagnosis from the model alone is applied automatically only for"
+              + " low-risk retries");
+    }
+    return new Diagnosis(
+        rules.file(),
+        p.category(),
+        redactor.mask(p.rootCause()),
+        round(Math.min(p.confidence(), LLM_ONLY_MAX_CONFIDENCE)),
+        risk,
+        strategy,
+        c.params(),
+        Optional.empty(),
+        "llm",
+        evidence,
+        redactor.mask(p.explanation()),
+        Optional.empty(),
+        merge(rules.notes(), notes));
+  }
+
+  /**
+   * Whether a person must approve acting on this diagnosis because of where it came from: the model
+   * alone, proposing anything beyond a low-risk retry. The risk policy reads this.
+   */
+  public static boolean approvalRequired(Diagnosis d) {
+    if (!"llm".equals(d.analyzer()) || Actions.NONE.equals(d.remediationStrategy())) {
+      return false;
+    }
+    return d.riskLevel() != RiskLevel.LOW
+        || Actions.NEEDS_APPROVAL_FROM_MODEL.contains(d.remediationStrategy())
+        || !Actions.MODEL_MAY_AUTO_APPLY.contains(d.remediationStrategy());
+  }
+
+  int callsMade() {
+    return budget.calls();
+  }
+
+  private static List<String> merge(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 100) / 100.0;
+  }
+}
