@@ -12,7 +12,6 @@ import dev.pitcrew.logs.LogSource;
 import dev.pitcrew.logs.Redactor;
 import dev.pitcrew.playbook.PlaybookLoader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,19 +91,7 @@ final class CliContext {
     }
   }
 
-  LogSource remoteSources(String url) {
-    return new LogSource() {
-      @Override
-      public String name() {
-        return url;
-      }
-
-      @Override
-      public InputStream open() throws IOException {
-        throw new IOException(
-            "fetching logs from a forge URL is not available in this build; download the job log"
-                + " and pass the file");
-      }
-    };
+  RemoteTargets remoteTargets() {
+    return new RemoteTargets(env, java.time.Clock.systemUTC());
   }
 }

@@ -41,7 +41,9 @@ final class DiagnoseCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "TARGET",
-      description = "Log files (.log, .gz, run-log .zip), directories, or - for standard input.")
+      description =
+          "Log files (.log, .gz, run-log .zip), directories, - for standard input, or the URL of"
+              + " a GitHub Actions run or job or a GitLab pipeline or job.")
   List<String> targets;
 
   private final CliContext ctx;
@@ -55,13 +57,15 @@ final class DiagnoseCommand implements Callable<Integer> {
     Diagnoser diagnoser = ctx.diagnoser(!noLlm);
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper = Json.MAPPER;
-    List<LogSource> sources = new ArrayList<>();
+    List<RemoteTargets.Target> sources = new ArrayList<>();
     for (String t : targets) {
       if (t.startsWith("http://") || t.startsWith("https://")) {
-        sources.add(ctx.remoteSources(t));
+        sources.addAll(ctx.remoteTargets().resolve(t));
         continue;
       }
-      sources.addAll(LogSources.resolve(t, System.in));
+      for (LogSource s : LogSources.resolve(t, System.in)) {
+        sources.add(new RemoteTargets.Target(s, Optional.empty()));
+      }
     }
     Optional<LogSource> prev = Optional.empty();
     if (previousSuccess != null) {
@@ -72,8 +76,13 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
     var prevSet = ctx.fingerprints(prev, spec.commandLine().getErr());
     int unreadable = 0;
-    for (LogSource s : sources) {
-      Diagnosis d = diagnoser.diagnose(s, prevSet, List.of());
+    for (RemoteTargets.Target target : sources) {
+      LogSource s = target.log();
+      // an explicit --previous-success wins over the forge's last successful run
+      Diagnosis d =
+          previousSuccess == null && target.previous().isPresent()
+              ? diagnoser.diagnose(s, target.previous())
+              : diagnoser.diagnose(s, prevSet, List.of());
       if (d.error().isPresent()) {
         unreadable++;
       }

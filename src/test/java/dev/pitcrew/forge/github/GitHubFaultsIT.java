@@ -37,6 +37,7 @@ class GitHubFaultsIT {
   ForgeHttp http;
   GitHubForge forge;
   ListAppender<ILoggingEvent> logs;
+  Level rootLevel;
 
   @BeforeEach
   void start() throws IOException {
@@ -51,6 +52,7 @@ class GitHubFaultsIT {
         Map.of("test", GitHubForgeIT.FAILING_LOG),
         GitHubForgeIT.orderedMap("test", "failure"));
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    rootLevel = root.getLevel();
     root.setLevel(Level.DEBUG);
     logs = new ListAppender<>();
     logs.start();
@@ -66,6 +68,7 @@ class GitHubFaultsIT {
   void noCredentialEverReachesTheLogs() {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.detachAppender(logs);
+    root.setLevel(rootLevel); // other ITs in this JVM must not inherit DEBUG
     sim.close();
     for (ILoggingEvent e : logs.list) {
       assertThat(e.getFormattedMessage()).doesNotContain(TOKEN).doesNotContain("ghs_simulated");
