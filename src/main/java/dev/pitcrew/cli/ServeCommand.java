@@ -1,11 +1,19 @@
 package dev.pitcrew.cli;
 
 import dev.pitcrew.config.PitcrewConfig;
-import dev.pitcrew.diagnosis.Diagnoser;
-import dev.pitcrew.diagnosis.rules.RuleEngine;
+import dev.pitcrew.forge.Forge;
+import dev.pitcrew.forge.github.GitHubAuth;
+import dev.pitcrew.forge.github.GitHubForge;
+import dev.pitcrew.forge.gitlab.GitLabForge;
+import dev.pitcrew.forge.http.ForgeHttp;
+import dev.pitcrew.forge.http.HttpPolicy;
+import dev.pitcrew.forge.http.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +47,52 @@ final class ServeCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
+  /** The forges whose credentials are configured; the others stay off (see /health). */
+  static List<Forge> forges(PitcrewConfig config) {
+    List<Forge> out = new ArrayList<>();
+    long logCap = config.integer("PITCREW_MAX_LOG_MB", 64) * 1024L * 1024L;
+    Map<String, String> env = new HashMap<>();
+    config.get("PITCREW_GITHUB_API_URL").ifPresent(v -> env.put("PITCREW_GITHUB_API_URL", v));
+    config.get("PITCREW_GITLAB_API_URL").ifPresent(v -> env.put("PITCREW_GITLAB_API_URL", v));
+    config
+        .get("GITHUB_TOKEN")
+        .ifPresent(
+            t -> {
+              String host = config.get("PITCREW_GITHUB_HOST", "github.com");
+              out.add(
+                  new GitHubForge(
+                      GitHubForge.apiBase(host, env),
+                      host,
+                      GitHubAuth.token(t),
+                      new ForgeHttp(
+                          "github",
+                          ForgeHttp.defaultClient(),
+                          HttpPolicy.defaults(),
+                          Clock.systemUTC(),
+                          Sleeper.REAL),
+                      logCap));
+            });
+    config
+        .get("GITLAB_TOKEN")
+        .ifPresent(
+            t -> {
+              String host = config.get("PITCREW_GITLAB_HOST", "gitlab.com");
+              out.add(
+                  new GitLabForge(
+                      GitLabForge.apiBase(host, env),
+                      host,
+                      t,
+                      new ForgeHttp(
+                          "gitlab",
+                          ForgeHttp.defaultClient(),
+                          HttpPolicy.defaults(),
+                          Clock.systemUTC(),
+                          Sleeper.REAL),
+                      logCap));
+            });
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
     PitcrewConfig config = PitcrewConfig.load(ctx.env(), Path.of("."));
@@ -53,11 +107,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     PitcrewService.Parts parts =
         new PitcrewService.Parts(
-            List.of(),
+            forges(config),
             Optional.empty(),
             Optional.empty(),
             List.of(),
-            new Diagnoser(new RuleEngine(playbooks.catalog()), List.of()),
+            ctx.diagnoser(true),
             playbooks.catalog(),
             Clock.systemUTC());
     String h = host != null ? host : config.get("PITCREW_HOST", "0.0.0.0");

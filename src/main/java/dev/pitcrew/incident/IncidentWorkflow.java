@@ -512,7 +512,11 @@ public final class IncidentWorkflow {
             case "escalated", "failed" -> Notification.Kind.ESCALATED;
             default -> Notification.Kind.MANUAL_REVIEW;
           };
-      List<String> sent = send(kind, inc, a, inc.verdictReason().orElse(a.rootCause()));
+      String reason =
+          inc.verdictReason()
+              .or(() -> Optional.ofNullable(a.rootCause()))
+              .orElse("Pitcrew could not diagnose this failure; the audit trail says why");
+      List<String> sent = send(kind, inc, a, reason);
       incidents.update(
           inc.incidentId(), cols("step", DONE), cols("user_notified", !sent.isEmpty()));
       return new Next.Done();
