@@ -1,0 +1,21 @@
+package dev.pitcrew.remediation;
+
+import dev.pitcrew.remediation.retry.Backoff;
+import dev.pitcrew.remediation.retry.Escalate;
+import dev.pitcrew.remediation.retry.RetryPipeline;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the registry of every shipped action from the configuration (environment). */
+public final class Remediations {
+  private Remediations() {}
+
+  /** The shipped actions, configured from {@code PITCREW_*} variables. */
+  public static RemediationRegistry standard(Map<String, String> env) {
+    List<Action> actions = new ArrayList<>();
+    actions.add(new RetryPipeline(Backoff.DEFAULT));
+    actions.add(new Escalate());
+    return new RemediationRegistry(actions);
+  }
+}
