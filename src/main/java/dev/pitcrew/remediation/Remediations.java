@@ -1,5 +1,7 @@
 package dev.pitcrew.remediation;
 
+import dev.pitcrew.remediation.dependency.AddDependency;
+import dev.pitcrew.remediation.dependency.SupplyChainGuard;
 import dev.pitcrew.remediation.retry.Backoff;
 import dev.pitcrew.remediation.retry.Escalate;
 import dev.pitcrew.remediation.retry.RetryPipeline;
@@ -16,6 +18,7 @@ public final class Remediations {
     List<Action> actions = new ArrayList<>();
     actions.add(new RetryPipeline(Backoff.DEFAULT));
     actions.add(new Escalate());
+    actions.add(new AddDependency(SupplyChainGuard.fromEnv(env.get("PITCREW_PACKAGE_ALLOWLIST"))));
     return new RemediationRegistry(actions);
   }
 }

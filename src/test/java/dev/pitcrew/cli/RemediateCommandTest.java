@@ -106,4 +106,49 @@ class RemediateCommandTest {
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("is not a directory");
   }
+
+  @Test
+  void printsTheOneLineDiffForAMissingPackageTheHistoryKnows() throws Exception {
+    try (Git git = Git.open(repo.toFile())) {
+      Files.writeString(
+          repo.resolve("requirements.txt"), "# web\nflask==3.0.0\nrequests==2.31.0\n");
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setMessage("add")
+          .setAuthor("t", "t@example.org")
+          .setCommitter("t", "t@example.org")
+          .setSign(false)
+          .call();
+      Files.writeString(repo.resolve("requirements.txt"), "# web\nflask==3.0.0\n");
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setMessage("drop")
+          .setAuthor("t", "t@example.org")
+          .setCommitter("t", "t@example.org")
+          .setSign(false)
+          .call();
+    }
+    Path log = dir.resolve("job.log");
+    Files.writeString(log, "E   ModuleNotFoundError: No module named 'requests'\n");
+    Result r = run(Map.of(), "remediate", log.toString(), "--repo", repo.toString(), "--dry-run");
+    assertThat(r.out())
+        .contains("plan: add_dependency (risk low)")
+        .contains("policy: ALLOW")
+        .contains("--- a/requirements.txt\n+++ b/requirements.txt\n")
+        .contains("+requests==2.31.0\n");
+    Result applied = run(Map.of(), "remediate", log.toString(), "--repo", repo.toString());
+    assertThat(applied.out()).contains("wrote requirements.txt");
+    assertThat(Files.readString(repo.resolve("requirements.txt")))
+        .isEqualTo("# web\nflask==3.0.0\nrequests==2.31.0\n");
+  }
+
+  @Test
+  void anAttackerTyposquatInTheLogIsNeverAdded() throws Exception {
+    Path log = dir.resolve("job.log");
+    Files.writeString(log, "E   ModuleNotFoundError: No module named 'reqeusts'\n");
+    Result r = run(Map.of(), "remediate", log.toString(), "--repo", repo.toString());
+    assertThat(r.out()).contains("plan: notify_developer").contains("typosquat");
+    assertThat(Files.readString(repo.resolve("requirements.txt")))
+        .isEqualTo("# web\nflask==3.0.0\n");
+  }
 }

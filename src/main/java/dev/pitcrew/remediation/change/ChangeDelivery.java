@@ -1,5 +1,7 @@
 package dev.pitcrew.remediation.change;
 
+import dev.pitcrew.diagnosis.Diagnosis;
+import dev.pitcrew.diagnosis.RiskLevel;
 import dev.pitcrew.forge.Forge;
 import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.remediation.Outcome;
@@ -57,6 +59,25 @@ public final class ChangeDelivery {
             + "\" with label "
             + LABEL
             + " unless one is open");
+  }
+
+  /**
+   * A plan that changes files through a pull request: the diffs, the forge calls {@link #deliver}
+   * will make, and the pull request's title and body.
+   */
+  public static Plan filePlan(
+      Diagnosis d,
+      RemediationContext ctx,
+      String action,
+      RiskLevel risk,
+      String summary,
+      List<Plan.FileChange> changes,
+      Map<String, String> params,
+      String fix) {
+    Map<String, String> p = Plans.withPullRequestText(params, d, summary, fix, ctx.run().url());
+    List<String> paths = changes.stream().map(Plan.FileChange::path).toList();
+    return new Plan(
+        action, risk, summary, changes, describe(ctx, action, p.get(Plans.PR_TITLE), paths), p);
   }
 
   /** Applies the plan's file changes through the forge. */
