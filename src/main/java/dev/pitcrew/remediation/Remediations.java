@@ -1,5 +1,7 @@
 package dev.pitcrew.remediation;
 
+import dev.pitcrew.remediation.config.SafeDefaults;
+import dev.pitcrew.remediation.config.SetCiVariable;
 import dev.pitcrew.remediation.dependency.AddDependency;
 import dev.pitcrew.remediation.dependency.SupplyChainGuard;
 import dev.pitcrew.remediation.retry.Backoff;
@@ -19,6 +21,7 @@ public final class Remediations {
     actions.add(new RetryPipeline(Backoff.DEFAULT));
     actions.add(new Escalate());
     actions.add(new AddDependency(SupplyChainGuard.fromEnv(env.get("PITCREW_PACKAGE_ALLOWLIST"))));
+    actions.add(new SetCiVariable(SafeDefaults.fromEnv(env.get("PITCREW_SAFE_DEFAULTS"))));
     return new RemediationRegistry(actions);
   }
 }
