@@ -4,6 +4,11 @@ import dev.pitcrew.remediation.config.SafeDefaults;
 import dev.pitcrew.remediation.config.SetCiVariable;
 import dev.pitcrew.remediation.dependency.AddDependency;
 import dev.pitcrew.remediation.dependency.SupplyChainGuard;
+import dev.pitcrew.remediation.resource.FreeDisk;
+import dev.pitcrew.remediation.resource.IncreaseJobTimeout;
+import dev.pitcrew.remediation.resource.IncreaseJvmHeap;
+import dev.pitcrew.remediation.resource.IncreaseMemory;
+import dev.pitcrew.remediation.resource.IncreaseNodeHeap;
 import dev.pitcrew.remediation.retry.Backoff;
 import dev.pitcrew.remediation.retry.Escalate;
 import dev.pitcrew.remediation.retry.RetryPipeline;
@@ -22,6 +27,11 @@ public final class Remediations {
     actions.add(new Escalate());
     actions.add(new AddDependency(SupplyChainGuard.fromEnv(env.get("PITCREW_PACKAGE_ALLOWLIST"))));
     actions.add(new SetCiVariable(SafeDefaults.fromEnv(env.get("PITCREW_SAFE_DEFAULTS"))));
+    actions.add(new IncreaseJobTimeout());
+    actions.add(new IncreaseNodeHeap());
+    actions.add(new IncreaseJvmHeap());
+    actions.add(IncreaseMemory.fromEnv(env.get("PITCREW_RUNNER_LADDER")));
+    actions.add(new FreeDisk());
     return new RemediationRegistry(actions);
   }
 }

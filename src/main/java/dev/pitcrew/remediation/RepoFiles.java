@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The files of the repository at the failed commit, read-only: from a local checkout (the CLI's
@@ -17,6 +19,27 @@ public interface RepoFiles {
 
   /** The local checkout, when there is one (for history look-ups). */
   Optional<Path> checkout();
+
+  /**
+   * The regular files directly in a folder of the checkout, sorted; empty through a forge (which
+   * the caller then reads by known paths instead).
+   */
+  default List<String> list(String folder) throws IOException {
+    if (checkout().isEmpty()) {
+      return List.of();
+    }
+    Path root = checkout().get();
+    Path d = root.resolve(folder).normalize();
+    if (!d.startsWith(root) || !Files.isDirectory(d)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(d)) {
+      return s.filter(Files::isRegularFile)
+          .map(f -> root.relativize(f).toString().replace('\\', '/'))
+          .sorted()
+          .toList();
+    }
+  }
 
   /** Files from a local checkout; paths may not leave it. */
   static RepoFiles of(Path dir) {
