@@ -1,6 +1,7 @@
 package dev.pitcrew.remediation;
 
 import dev.pitcrew.diagnosis.Diagnosis;
+import dev.pitcrew.remediation.testtiming.FlakyTests;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,15 @@ import java.util.Set;
 public final class RemediationRegistry implements Remediation {
   private final Map<String, Action> actions = new LinkedHashMap<>();
 
+  private final Optional<FlakyTests> flaky;
+
   public RemediationRegistry(List<Action> actions) {
+    this(actions, Optional.empty());
+  }
+
+  /** With {@code flaky}, test failures are routed by how flaky the test has been. */
+  public RemediationRegistry(List<Action> actions, Optional<FlakyTests> flaky) {
+    this.flaky = flaky;
     for (Action a : actions) {
       if (this.actions.putIfAbsent(a.name(), a) != null) {
         throw new IllegalArgumentException("two actions are named '" + a.name() + "'");
@@ -43,6 +52,9 @@ public final class RemediationRegistry implements Remediation {
     String strategy = d.remediationStrategy();
     if (!d.category().fixable() || strategy == null || "none".equals(strategy)) {
       return Optional.empty();
+    }
+    if (flaky.isPresent() && flaky.get().handles(d) && "retry_pipeline".equals(strategy)) {
+      return flaky.get().plan(d, ctx, files);
     }
     Action a = actions.get(strategy);
     if (a == null) {

@@ -12,9 +12,14 @@ import dev.pitcrew.remediation.resource.IncreaseNodeHeap;
 import dev.pitcrew.remediation.retry.Backoff;
 import dev.pitcrew.remediation.retry.Escalate;
 import dev.pitcrew.remediation.retry.RetryPipeline;
+import dev.pitcrew.remediation.testtiming.FlakinessTracker;
+import dev.pitcrew.remediation.testtiming.FlakyTests;
+import dev.pitcrew.remediation.testtiming.InMemoryFlakinessTracker;
+import dev.pitcrew.remediation.testtiming.IncreaseTestTimeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the registry of every shipped action from the configuration (environment). */
 public final class Remediations {
@@ -22,8 +27,15 @@ public final class Remediations {
 
   /** The shipped actions, configured from {@code PITCREW_*} variables. */
   public static RemediationRegistry standard(Map<String, String> env) {
+    return standard(env, new InMemoryFlakinessTracker());
+  }
+
+  /** The shipped actions, with test failures routed by the given flakiness history. */
+  public static RemediationRegistry standard(Map<String, String> env, FlakinessTracker tracker) {
     List<Action> actions = new ArrayList<>();
-    actions.add(new RetryPipeline(Backoff.DEFAULT));
+    RetryPipeline retry = new RetryPipeline(Backoff.DEFAULT);
+    actions.add(retry);
+    actions.add(new IncreaseTestTimeout());
     actions.add(new Escalate());
     actions.add(new AddDependency(SupplyChainGuard.fromEnv(env.get("PITCREW_PACKAGE_ALLOWLIST"))));
     actions.add(new SetCiVariable(SafeDefaults.fromEnv(env.get("PITCREW_SAFE_DEFAULTS"))));
@@ -32,6 +44,6 @@ public final class Remediations {
     actions.add(new IncreaseJvmHeap());
     actions.add(IncreaseMemory.fromEnv(env.get("PITCREW_RUNNER_LADDER")));
     actions.add(new FreeDisk());
-    return new RemediationRegistry(actions);
+    return new RemediationRegistry(actions, Optional.of(new FlakyTests(tracker, retry)));
   }
 }
