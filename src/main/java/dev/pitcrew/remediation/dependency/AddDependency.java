@@ -64,7 +64,8 @@ public final class AddDependency implements Action {
     String name =
         eco == Ecosystem.PIP && in.containsKey("module") ? ImportNames.distribution(raw) : raw;
     String version = in.get("version");
-    if (version != null && !Versions.valid(version)) {
+    if (version != null
+        && (!Versions.valid(version) || !Character.isLetterOrDigit(version.charAt(0)))) {
       return Optional.of(
           Plans.suggestion(d, "'" + version + "' is not a version Pitcrew will write", in));
     }

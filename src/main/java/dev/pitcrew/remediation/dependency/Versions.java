@@ -44,8 +44,8 @@ public final class Versions {
     };
   }
 
-  /** A version string that is safe to write into a manifest. */
+  /** A version string that is safe to write into a manifest (npm may prefix ^ or ~). */
   public static boolean valid(String v) {
-    return v != null && v.matches("[0-9A-Za-z][0-9A-Za-z.+_-]{0,40}");
+    return v != null && v.matches("[\\^~]?[0-9A-Za-z][0-9A-Za-z.+_-]{0,40}");
   }
 }
