@@ -1,0 +1,51 @@
+package dev.pitcrew.remediation;
+
+import dev.pitcrew.remediation.config.SafeDefaults;
+import dev.pitcrew.remediation.config.SetCiVariable;
+import dev.pitcrew.remediation.dependency.AddDependency;
+import dev.pitcrew.remediation.dependency.BumpDependency;
+import dev.pitcrew.remediation.dependency.SupplyChainGuard;
+import dev.pitcrew.remediation.resource.FreeDisk;
+import dev.pitcrew.remediation.resource.IncreaseJobTimeout;
+import dev.pitcrew.remediation.resource.IncreaseJvmHeap;
+import dev.pitcrew.remediation.resource.IncreaseMemory;
+import dev.pitcrew.remediation.resource.IncreaseNodeHeap;
+import dev.pitcrew.remediation.retry.Backoff;
+import dev.pitcrew.remediation.retry.Escalate;
+import dev.pitcrew.remediation.retry.RetryPipeline;
+import dev.pitcrew.remediation.testtiming.FlakinessTracker;
+import dev.pitcrew.remediation.testtiming.FlakyTests;
+import dev.pitcrew.remediation.testtiming.InMemoryFlakinessTracker;
+import dev.pitcrew.remediation.testtiming.IncreaseTestTimeout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds the registry of every shipped action from the configuration (environment). */
+public final class Remediations {
+  private Remediations() {}
+
+  /** The shipped actions, configured from {@code PITCREW_*} variables. */
+  public static RemediationRegistry standard(Map<String, String> env) {
+    return standard(env, new InMemoryFlakinessTracker());
+  }
+
+  /** The shipped actions, with test failures routed by the given flakiness history. */
+  public static RemediationRegistry standard(Map<String, String> env, FlakinessTracker tracker) {
+    List<Action> actions = new ArrayList<>();
+    RetryPipeline retry = new RetryPipeline(Backoff.DEFAULT);
+    actions.add(retry);
+    actions.add(new IncreaseTestTimeout());
+    actions.add(new Escalate());
+    actions.add(new AddDependency(SupplyChainGuard.fromEnv(env.get("PITCREW_PACKAGE_ALLOWLIST"))));
+    actions.add(new BumpDependency());
+    actions.add(new SetCiVariable(SafeDefaults.fromEnv(env.get("PITCREW_SAFE_DEFAULTS"))));
+    actions.add(new IncreaseJobTimeout());
+    actions.add(new IncreaseNodeHeap());
+    actions.add(new IncreaseJvmHeap());
+    actions.add(IncreaseMemory.fromEnv(env.get("PITCREW_RUNNER_LADDER")));
+    actions.add(new FreeDisk());
+    return new RemediationRegistry(actions, Optional.of(new FlakyTests(tracker, retry)));
+  }
+}

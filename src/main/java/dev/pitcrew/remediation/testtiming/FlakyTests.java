@@ -1,0 +1,91 @@
+package dev.pitcrew.remediation.testtiming;
+
+import dev.pitcrew.diagnosis.Category;
+import dev.pitcrew.diagnosis.Diagnosis;
+import dev.pitcrew.diagnosis.Evidence;
+import dev.pitcrew.remediation.Plan;
+import dev.pitcrew.remediation.Plans;
+import dev.pitcrew.remediation.RemediationContext;
+import dev.pitcrew.remediation.RepoFiles;
+import dev.pitcrew.remediation.retry.RetryPipeline;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Chooses the remedy for a failed test by how flaky it has been: below 0.3 a re-run; from 0.3 a
+ * pull request raising that test's timeout (a re-run if no timeout can be found); above 0.5 only a
+ * message that the test needs fixing, since more retries or time would hide a real problem.
+ */
+public final class FlakyTests {
+  public static final double RETRY_BELOW = 0.3;
+  public static final double TELL_ABOVE = 0.5;
+
+  private final FlakinessTracker tracker;
+  private final RetryPipeline retry;
+  private final IncreaseTestTimeout timeout = new IncreaseTestTimeout();
+
+  public FlakyTests(FlakinessTracker tracker, RetryPipeline retry) {
+    this.tracker = tracker;
+    this.retry = retry;
+  }
+
+  public boolean handles(Diagnosis d) {
+    return d.category() == Category.TEST;
+  }
+
+  public Optional<Plan> plan(Diagnosis d, RemediationContext ctx, RepoFiles files)
+      throws IOException {
+    List<String> tests =
+        d.remediationParams().containsKey("test")
+            ? List.of(d.remediationParams().get("test"))
+            : TestRuns.failedInLog(d.evidence().stream().map(Evidence::text).toList());
+    String worst = null;
+    double rate = 0;
+    for (String t : tests) {
+      double r = tracker.rate(t);
+      if (worst == null || r > rate) {
+        worst = t;
+        rate = r;
+      }
+    }
+    if (worst == null || rate < RETRY_BELOW) {
+      return retry.plan(d, ctx, files);
+    }
+    String pct = String.format("%.0f%%", rate * 100);
+    if (rate > TELL_ABOVE) {
+      return Optional.of(
+          Plans.suggestion(
+              d,
+              "The test "
+                  + worst
+                  + " fails "
+                  + pct
+                  + " of its runs: it needs fixing (or quarantining) by its owners; re-running"
+                  + " or a longer timeout would only hide it",
+              Map.of("test", worst, "flakiness", String.format("%.2f", rate))));
+    }
+    Map<String, String> params = new HashMap<>(d.remediationParams());
+    params.put("test", worst);
+    params.put("flakiness", String.format("%.2f", rate));
+    Diagnosis withTest =
+        new Diagnosis(
+            d.file(),
+            d.category(),
+            d.rootCause(),
+            d.confidence(),
+            d.riskLevel(),
+            IncreaseTestTimeout.NAME,
+            params,
+            d.playbookId(),
+            d.analyzer(),
+            d.evidence(),
+            d.explanation() + " The test " + worst + " failed " + pct + " of its recent runs.",
+            d.error(),
+            d.notes());
+    Optional<Plan> p = timeout.plan(withTest, ctx, files);
+    return p.isPresent() ? p : retry.plan(d, ctx, files);
+  }
+}

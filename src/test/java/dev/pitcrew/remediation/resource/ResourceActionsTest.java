@@ -1,0 +1,185 @@
+package dev.pitcrew.remediation.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pitcrew.diagnosis.Category;
+import dev.pitcrew.diagnosis.RiskLevel;
+import dev.pitcrew.remediation.Action;
+import dev.pitcrew.remediation.Fixtures;
+import dev.pitcrew.remediation.Plan;
+import dev.pitcrew.remediation.Plans;
+import dev.pitcrew.remediation.RecordingForge;
+import dev.pitcrew.remediation.RepoFiles;
+import dev.pitcrew.remediation.TestRepo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Before/after of each resource action against a real git checkout. */
+class ResourceActionsTest {
+  @TempDir Path dir;
+
+  private static final String WORKFLOW =
+      """
+      name: ci
+      on: push
+      jobs:
+        build:
+          runs-on: ubuntu-latest
+          timeout-minutes: 20 # keep CI fast
+          steps:
+            - uses: actions/checkout@v4
+            - run: npm test
+      """;
+
+  private Plan plan(Action a, Map<String, String> files, Map<String, String> params)
+      throws Exception {
+    try (TestRepo repo = TestRepo.init(dir)) {
+      repo.commit("ci", files);
+    }
+    var d = Fixtures.diagnosis(Category.RESOURCE, RiskLevel.MEDIUM, a.name(), params);
+    return a.plan(d, Fixtures.context(new RecordingForge(), 1, dir), RepoFiles.of(dir))
+        .orElseThrow();
+  }
+
+  private static String after(Plan p, String path) {
+    return p.fileChanges().stream()
+        .filter(f -> f.path().equals(path))
+        .findFirst()
+        .orElseThrow()
+        .after();
+  }
+
+  @Test
+  void raisesAGithubTimeoutByHalfKeepingTheComment() throws Exception {
+    Plan p =
+        plan(
+            new IncreaseJobTimeout(),
+            Map.of(".github/workflows/ci.yml", WORKFLOW),
+            Map.of("factor", "1.5"));
+    assertThat(after(p, ".github/workflows/ci.yml"))
+        .isEqualTo(WORKFLOW.replace("timeout-minutes: 20 #", "timeout-minutes: 30 #"));
+    assertThat(p.forgeCalls()).anyMatch(c -> c.contains("open a pull request"));
+  }
+
+  @Test
+  void raisesAGitlabTimeout() throws Exception {
+    String gl = "test:\n  script: make test\n  timeout: 1h\n";
+    Plan p = plan(new IncreaseJobTimeout(), Map.of(".gitlab-ci.yml", gl), Map.of());
+    assertThat(after(p, ".gitlab-ci.yml"))
+        .isEqualTo("test:\n  script: make test\n  timeout: 1h 30m\n");
+  }
+
+  @Test
+  void aTimeoutAtGithubsLimitIsAdvice() throws Exception {
+    Plan p =
+        plan(
+            new IncreaseJobTimeout(),
+            Map.of(".github/workflows/ci.yml", WORKFLOW.replace("20", "360")),
+            Map.of());
+    assertThat(p.action()).isEqualTo(Plans.SUGGESTION);
+    assertThat(p.summary()).contains("360-minute limit");
+  }
+
+  @Test
+  void addsNodeOptionsToTheWorkflowEnvBeforeJobs() throws Exception {
+    Plan p =
+        plan(
+            new IncreaseNodeHeap(),
+            Map.of(".github/workflows/ci.yml", WORKFLOW),
+            Map.of("variable", "NODE_OPTIONS", "max_old_space_size_mb", "4096"));
+    assertThat(after(p, ".github/workflows/ci.yml"))
+        .startsWith(
+            """
+            name: ci
+            on: push
+            env:
+              NODE_OPTIONS: --max-old-space-size=4096
+
+            jobs:
+            """);
+  }
+
+  @Test
+  void raisesAnExistingNodeHeapFlag() throws Exception {
+    String wf =
+        WORKFLOW.replace(
+            "on: push\n", "on: push\nenv:\n  NODE_OPTIONS: --max-old-space-size=4096\n");
+    Plan p = plan(new IncreaseNodeHeap(), Map.of(".github/workflows/ci.yml", wf), Map.of());
+    assertThat(after(p, ".github/workflows/ci.yml")).contains("--max-old-space-size=6144");
+  }
+
+  @Test
+  void raisesGradleJvmargsAndMavenOpts() throws Exception {
+    Plan p =
+        plan(
+            new IncreaseJvmHeap(),
+            Map.of(
+                "gradle.properties",
+                "# build\norg.gradle.jvmargs=-Xmx2g -Dfile.encoding=UTF-8\norg.gradle.caching=true\n",
+                ".gitlab-ci.yml",
+                "variables:\n  MAVEN_OPTS: \"-Xmx1024m\"\nbuild:\n  script: mvn verify\n"),
+            Map.of("factor", "1.5"));
+    assertThat(after(p, "gradle.properties"))
+        .isEqualTo(
+            "# build\norg.gradle.jvmargs=-Xmx3g -Dfile.encoding=UTF-8\norg.gradle.caching=true\n");
+    assertThat(after(p, ".gitlab-ci.yml")).contains("MAVEN_OPTS: \"-Xmx1536m\"");
+  }
+
+  @Test
+  void addsMavenOptsWhenNothingSetsAHeap() throws Exception {
+    Plan p =
+        plan(
+            new IncreaseJvmHeap(),
+            Map.of(
+                "pom.xml",
+                "<project/>\n",
+                ".gitlab-ci.yml",
+                "# ci\nbuild:\n  script: mvn verify\n"),
+            Map.of());
+    assertThat(after(p, ".gitlab-ci.yml"))
+        .isEqualTo("# ci\nvariables:\n  MAVEN_OPTS: \"-Xmx3g\"\n\nbuild:\n  script: mvn verify\n");
+  }
+
+  @Test
+  void raisesKubernetesMemoryOnGitlabByTheFactor() throws Exception {
+    String gl =
+        "variables:\n  KUBERNETES_MEMORY_LIMIT: \"4Gi\"\n  KUBERNETES_MEMORY_REQUEST: 3Gi\n";
+    Plan p = plan(new IncreaseMemory(List.of()), Map.of(".gitlab-ci.yml", gl), Map.of());
+    assertThat(after(p, ".gitlab-ci.yml"))
+        .isEqualTo(
+            "variables:\n  KUBERNETES_MEMORY_LIMIT: \"6Gi\"\n  KUBERNETES_MEMORY_REQUEST: 4608Mi\n");
+    assertThat(p.risk()).isEqualTo(RiskLevel.MEDIUM);
+  }
+
+  @Test
+  void movesAGithubJobOneStepUpTheRunnerLadder() throws Exception {
+    var a = IncreaseMemory.fromEnv("ubuntu-latest, ubuntu-latest-4-cores, ubuntu-latest-8-cores");
+    Plan p = plan(a, Map.of(".github/workflows/ci.yml", WORKFLOW), Map.of());
+    assertThat(after(p, ".github/workflows/ci.yml")).contains("runs-on: ubuntu-latest-4-cores\n");
+  }
+
+  @Test
+  void withoutALadderGithubMemoryIsAdvice() throws Exception {
+    Plan p =
+        plan(
+            new IncreaseMemory(List.of()),
+            Map.of(".github/workflows/ci.yml", WORKFLOW),
+            Map.of("alternative", "reduce_parallelism"));
+    assertThat(p.action()).isEqualTo(Plans.SUGGESTION);
+    assertThat(p.summary()).contains("fewer parallel workers").contains("PITCREW_RUNNER_LADDER");
+  }
+
+  @Test
+  void addsOneCleanupStepAtTheStartOfTheJob() throws Exception {
+    Plan p = plan(new FreeDisk(), Map.of(".github/workflows/ci.yml", WORKFLOW), Map.of());
+    String after = after(p, ".github/workflows/ci.yml");
+    assertThat(after)
+        .contains("    steps:\n      - name: Free disk space (pitcrew)\n        run: sudo rm -rf");
+    assertThat(after).contains("      - uses: actions/checkout@v4\n");
+    assertThat(p.fileChanges().get(0).diff().lines().filter(l -> l.startsWith("+ ")).count())
+        .isEqualTo(2);
+  }
+}
