@@ -3,12 +3,14 @@ package dev.pitcrew.cli;
 import dev.pitcrew.config.PitcrewConfig;
 import dev.pitcrew.diagnosis.Diagnoser;
 import dev.pitcrew.diagnosis.rules.RuleEngine;
+import dev.pitcrew.notify.NotifyConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,12 +53,17 @@ final class ServeCommand implements Callable<Integer> {
     for (String e : playbooks.errors()) {
       spec.commandLine().getErr().println("pitcrew: playbook skipped: " + e);
     }
+    // notifications: every configured sink behind one retrying, secret-scrubbing fan-out
+    NotifyConfig notify = NotifyConfig.fromLookup(config::get);
+    for (String e : notify.problems()) {
+      spec.commandLine().getErr().println("pitcrew: notifications: " + e);
+    }
     PitcrewService.Parts parts =
         new PitcrewService.Parts(
             List.of(),
             Optional.empty(),
             Optional.empty(),
-            List.of(),
+            List.of(notify.build(List.of(), Executors.newVirtualThreadPerTaskExecutor())),
             new Diagnoser(new RuleEngine(playbooks.catalog()), List.of()),
             playbooks.catalog(),
             Clock.systemUTC());
