@@ -33,6 +33,7 @@ public final class Dashboard {
       Map.of(
           "dashboard.css", new Asset(RES + "dashboard.css", "text/css; charset=utf-8"),
           "dashboard.js", new Asset(RES + "dashboard.js", "text/javascript; charset=utf-8"),
+          "favicon.svg", new Asset(RES + "favicon.svg", "image/svg+xml"),
           "uPlot.min.css", new Asset(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"),
           "uPlot.iife.min.js",
               new Asset(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"));

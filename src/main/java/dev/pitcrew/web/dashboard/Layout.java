@@ -21,6 +21,7 @@ final class Layout {
         .append("<title>")
         .append(text(title))
         .append(" · Pitcrew</title>")
+        .append("<link rel=\"icon\" href=\"" + ASSETS + "favicon.svg\" type=\"image/svg+xml\">")
         .append("<link rel=\"stylesheet\" href=\"" + ASSETS + "dashboard.css\">");
     if (charts) {
       b.append("<link rel=\"stylesheet\" href=\"" + ASSETS + "uPlot.min.css\">")
