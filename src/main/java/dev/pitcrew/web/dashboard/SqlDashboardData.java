@@ -50,20 +50,25 @@ public final class SqlDashboardData implements DashboardData {
     }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     LocalDate first = today.minusDays(days - 1L);
-    // the UTC day as a number, the same in H2 and PostgreSQL whatever the session time zone
+    // the UTC day, the same in H2 and PostgreSQL whatever the session time zone
+    String day = "CAST(created_at AT TIME ZONE 'UTC' AS DATE)";
     String sql =
-        "SELECT FLOOR(EXTRACT(EPOCH FROM created_at) / 86400) AS d, COUNT(*) AS n,"
+        "SELECT "
+            + day
+            + " AS d, COUNT(*) AS n,"
             + " SUM(CASE WHEN auto_fix_applied AND outcome = 'success' THEN 1 ELSE 0 END) AS f"
-            + " FROM actions WHERE created_at >= ? GROUP BY FLOOR(EXTRACT(EPOCH FROM created_at)"
-            + " / 86400)";
-    Map<Long, long[]> byDay = new HashMap<>();
+            + " FROM actions WHERE created_at >= ? GROUP BY "
+            + day;
+    Map<LocalDate, long[]> byDay = new HashMap<>();
     query(
         sql,
         ps -> ps.setObject(1, first.atStartOfDay().atOffset(ZoneOffset.UTC)),
-        rs -> byDay.put(rs.getLong("d"), new long[] {rs.getLong("n"), rs.getLong("f")}));
+        rs ->
+            byDay.put(
+                rs.getObject("d", LocalDate.class), new long[] {rs.getLong("n"), rs.getLong("f")}));
     List<DayCount> out = new ArrayList<>(days);
     for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
-      long[] v = byDay.getOrDefault(d.toEpochDay(), new long[2]);
+      long[] v = byDay.getOrDefault(d, new long[2]);
       out.add(new DayCount(d, v[0], v[1]));
     }
     return out;
