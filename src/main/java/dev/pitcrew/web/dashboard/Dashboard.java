@@ -53,6 +53,17 @@ public final class Dashboard {
                     Map.Entry::getKey, e -> read(e.getValue().resource())));
   }
 
+  /** The dashboard over the service's database, with the service's minutes-saved figures. */
+  public static Dashboard over(
+      javax.sql.DataSource db,
+      java.time.Clock clock,
+      Map<String, Double> minutesSaved,
+      PlaybookCatalog playbooks) {
+    return new Dashboard(
+        new SqlDashboardData(db, clock, ManualEffort.fromMinutes(minutesSaved)),
+        Optional.of(playbooks));
+  }
+
   /** One registration call for the service's Javalin app. */
   public Consumer<JavalinConfig> routes() {
     return cfg -> {

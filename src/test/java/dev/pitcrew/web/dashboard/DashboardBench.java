@@ -51,7 +51,7 @@ public final class DashboardBench {
     long t0 = System.nanoTime();
     store.seedMany(actions, now, 42);
     double seed = (System.nanoTime() - t0) / 1e9;
-    SqlDashboardData data = new SqlDashboardData(store.db, Clock.systemUTC(), ManualEffort.DEFAULT);
+    SqlDashboardData data = new SqlDashboardData(store.db, Clock.systemUTC(), TestStore.EFFORT);
     if (Boolean.getBoolean("bench.breakdown")) {
       System.out.printf(
           Locale.ROOT,

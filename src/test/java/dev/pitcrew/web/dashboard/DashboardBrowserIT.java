@@ -90,8 +90,7 @@ class DashboardBrowserIT {
             .withText("acme/web", "Raise the memory limit to 8 GiB", "[]", "high"));
     Dashboard dashboard =
         new Dashboard(
-            new SqlDashboardData(store.db, Clock.systemUTC(), ManualEffort.DEFAULT),
-            Optional.empty());
+            new SqlDashboardData(store.db, Clock.systemUTC(), TestStore.EFFORT), Optional.empty());
     app =
         Javalin.create(
                 cfg -> {

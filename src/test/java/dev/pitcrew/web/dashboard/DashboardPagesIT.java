@@ -48,7 +48,7 @@ class DashboardPagesIT {
     store.seedMany(60, NOW.minus(Duration.ofDays(1)), 7);
     Dashboard d =
         new Dashboard(
-            new SqlDashboardData(store.db, Clock.fixed(NOW, ZoneOffset.UTC), ManualEffort.DEFAULT),
+            new SqlDashboardData(store.db, Clock.fixed(NOW, ZoneOffset.UTC), TestStore.EFFORT),
             Optional.empty());
     app = Javalin.create(cfg -> d.routes().accept(cfg)).start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + app.port();

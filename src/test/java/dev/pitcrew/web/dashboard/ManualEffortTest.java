@@ -1,34 +1,30 @@
 package dev.pitcrew.web.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pitcrew.web.Stats;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ManualEffortTest {
   @Test
-  void namedCategoriesOverrideTheDefault() {
-    ManualEffort e = ManualEffort.parse("dependency=45, test=10");
+  void takesTheServiceMinutesPerCategory() {
+    ManualEffort e = ManualEffort.fromMinutes(Map.of("dependency", 45.0, "test", 2.5));
     assertThat(e.of("dependency")).isEqualTo(Duration.ofMinutes(45));
-    assertThat(e.of("test")).isEqualTo(Duration.ofMinutes(10));
-    assertThat(e.of("resource")).isEqualTo(Duration.ofMinutes(30));
-    assertThat(e.of("not-a-category")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(e.of("test")).isEqualTo(Duration.ofSeconds(150));
   }
 
   @Test
-  void blankMeansTheDefault() {
-    assertThat(ManualEffort.parse(" ")).isEqualTo(ManualEffort.DEFAULT);
+  void aCategoryWithoutAFigureSavesNothing() {
+    assertThat(ManualEffort.fromMinutes(Map.of()).of("resource")).isEqualTo(Duration.ZERO);
   }
 
   @Test
-  void saysWhatIsWrongWithABadSpec() {
-    assertThatThrownBy(() -> ManualEffort.parse("dependency"))
-        .hasMessageContaining("'dependency' is not category=minutes");
-    assertThatThrownBy(() -> ManualEffort.parse("dependency=ten"))
-        .hasMessageContaining("'ten' for dependency is not a whole number");
-    assertThatThrownBy(() -> ManualEffort.parse("flaky=3"))
-        .hasMessageContaining("unknown category 'flaky'");
-    assertThatThrownBy(() -> ManualEffort.parse("test=-1")).hasMessageContaining("out of range");
+  void usesTheSameDefaultsAsApiStats() {
+    ManualEffort e = ManualEffort.fromMinutes(Stats.minutesSaved(k -> Optional.empty()));
+    assertThat(e.of("dependency")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(e.of("code")).isEqualTo(Duration.ZERO);
   }
 }

@@ -37,7 +37,7 @@ class SqlDashboardDataIT {
     store.audit(1, "a1", TODAY_10, "pitcrew", "diagnosed", "dependency via pb-dependency-sample");
     store.audit(2, "a1", TODAY_10.plusSeconds(5), "pitcrew", "remediated", "retry_pipeline");
     store.audit(3, "a2", TODAY_10, "pitcrew", "diagnosed", "other incident");
-    data = new SqlDashboardData(store.db, Clock.fixed(NOW, ZoneOffset.UTC), ManualEffort.DEFAULT);
+    data = new SqlDashboardData(store.db, Clock.fixed(NOW, ZoneOffset.UTC), TestStore.EFFORT);
   }
 
   @Test
@@ -75,7 +75,9 @@ class SqlDashboardDataIT {
     assertThat(data.timeSaved().fixes()).isEqualTo(2);
     var perCategory =
         new SqlDashboardData(
-            store.db, Clock.fixed(NOW, ZoneOffset.UTC), ManualEffort.parse("test=10"));
+            store.db,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            ManualEffort.fromMinutes(java.util.Map.of("dependency", 30.0, "test", 10.0)));
     assertThat(perCategory.timeSaved().saved()).isEqualTo(Duration.ofMinutes(40).minusSeconds(180));
   }
 

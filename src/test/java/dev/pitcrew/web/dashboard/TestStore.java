@@ -1,12 +1,8 @@
 package dev.pitcrew.web.dashboard;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,6 +14,23 @@ import org.h2.jdbcx.JdbcDataSource;
 
 /** A real embedded H2 database with the service's schema, and ways to fill it. */
 final class TestStore {
+  /** 30 minutes of manual work for every category: round numbers for the expectations. */
+  static final ManualEffort EFFORT =
+      ManualEffort.fromMinutes(
+          java.util.Map.of(
+              "dependency",
+              30.0,
+              "environment",
+              30.0,
+              "test",
+              30.0,
+              "resource",
+              30.0,
+              "infrastructure",
+              30.0,
+              "code",
+              30.0));
+
   final DataSource db;
 
   private TestStore(DataSource db) {
@@ -33,23 +46,14 @@ final class TestStore {
     return s;
   }
 
+  /** The service's own migrations, so the dashboard reads exactly the schema it ships with. */
   private void schema() {
-    try (InputStream in = TestStore.class.getResourceAsStream("schema.sql");
-        Connection c = db.getConnection();
-        Statement st = c.createStatement()) {
-      String sql =
-          new String(in.readAllBytes(), StandardCharsets.UTF_8)
-              .lines()
-              .filter(l -> !l.strip().startsWith("--"))
-              .collect(java.util.stream.Collectors.joining("\n"));
-      for (String stmt : sql.split(";")) {
-        if (!stmt.isBlank()) {
-          st.execute(stmt);
-        }
-      }
-    } catch (IOException | SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(db)
+        .locations("classpath:db/migration")
+        .failOnMissingLocations(true)
+        .load()
+        .migrate();
   }
 
   /** One action as the service records it; the fields the dashboard reads. */
