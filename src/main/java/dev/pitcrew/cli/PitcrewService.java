@@ -22,6 +22,7 @@ import dev.pitcrew.web.Auth;
 import dev.pitcrew.web.Health;
 import dev.pitcrew.web.PitcrewServer;
 import dev.pitcrew.web.Stats;
+import dev.pitcrew.web.dashboard.Dashboard;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -166,7 +167,9 @@ public final class PitcrewService implements AutoCloseable {
                   health,
                   metrics,
                   config.maxBodyBytes(),
-                  List.of(api)),
+                  List.of(
+                      api,
+                      Dashboard.over(db.dataSource(), clock, minutes, parts.playbooks()).routes())),
               host,
               port);
       return new PitcrewService(db, jobs, server, workflow, incidents, audit, inbox);

@@ -1,0 +1,107 @@
+package dev.pitcrew.web.dashboard;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How long {@code GET /} and {@code GET /actions?page=N} take with many actions in an embedded H2
+ * store. A figure to watch, not a test: run it with
+ *
+ * <pre>
+ * ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp target/classes:target/test-classes:$(cat target/cp.txt) \
+ *     dev.pitcrew.web.dashboard.DashboardBench 100000
+ * </pre>
+ */
+public final class DashboardBench {
+  /** Median milliseconds of each measured request. */
+  record Figures(int actions, double seedSeconds, double overviewMs, double deepPageMs, int bytes) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "dashboard bench: %,d actions (seeded in %.1f s): GET / median %.1f ms (%,d bytes),"
+              + " GET /actions?page=2000 median %.1f ms",
+          actions,
+          seedSeconds,
+          overviewMs,
+          bytes,
+          deepPageMs);
+    }
+  }
+
+  private DashboardBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    System.out.println(run(n, 15));
+  }
+
+  static Figures run(int actions, int rounds) throws Exception {
+    TestStore store = TestStore.h2();
+    Instant now = Instant.now();
+    long t0 = System.nanoTime();
+    store.seedMany(actions, now, 42);
+    double seed = (System.nanoTime() - t0) / 1e9;
+    SqlDashboardData data = new SqlDashboardData(store.db, Clock.systemUTC(), TestStore.EFFORT);
+    if (Boolean.getBoolean("bench.breakdown")) {
+      System.out.printf(
+          Locale.ROOT,
+          "  trend %.1f ms, categories %.1f ms, timeSaved %.1f ms, pending %.1f ms, recent %.1f ms,"
+              + " playbooks %.1f ms%n",
+          median(5, () -> data.failureTrend(30)),
+          median(5, data::categories),
+          median(5, data::timeSaved),
+          median(5, () -> data.pendingApprovals(50)),
+          median(5, () -> data.recentActions(1, 10)),
+          median(5, data::playbooks));
+    }
+    Dashboard d = new Dashboard(data, Optional.empty());
+    Javalin app = Javalin.create(cfg -> d.routes().accept(cfg)).start("127.0.0.1", 0);
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + app.port();
+      int deep = Math.max(1, Math.min(2000, actions / ActionsPage.SIZE));
+      int[] bytes = {0};
+      double overview = median(rounds, () -> bytes[0] = get(http, base + "/").length());
+      double page = median(rounds, () -> get(http, base + "/actions?page=" + deep).length());
+      return new Figures(actions, seed, overview, page, bytes[0]);
+    } finally {
+      app.stop();
+    }
+  }
+
+  private interface Call {
+    void run() throws Exception;
+  }
+
+  private static double median(int rounds, Call call) throws Exception {
+    call.run(); // warm-up
+    double[] ms = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long t = System.nanoTime();
+      call.run();
+      ms[i] = (System.nanoTime() - t) / 1e6;
+    }
+    Arrays.sort(ms);
+    return ms[rounds / 2];
+  }
+
+  private static String get(HttpClient http, String url) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(url + " answered " + r.statusCode());
+    }
+    return r.body();
+  }
+}
