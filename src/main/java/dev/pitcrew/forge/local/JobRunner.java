@@ -148,13 +148,15 @@ final class JobRunner {
         }
         if (code == -1) {
           timedOut = true;
-          line(
-              log,
-              "##[error]The job running on runner pitcrew-local has exceeded the maximum execution"
-                  + " time of "
-                  + minutesText(job.timeout())
-                  + " minutes.");
-          line(log, "##[error]The operation was canceled.");
+          if (!pipeline.gitlab()) {
+            line(
+                log,
+                "##[error]The job running on runner pitcrew-local has exceeded the maximum"
+                    + " execution time of "
+                    + minutesText(job.timeout())
+                    + " minutes.");
+            line(log, "##[error]The operation was canceled.");
+          }
           conclusion = "failure";
           exitCode = null;
           results.add(
@@ -176,7 +178,7 @@ final class JobRunner {
             log,
             timedOut
                 ? "ERROR: Job failed: execution took longer than "
-                    + human(job.timeout())
+                    + goDuration(job.timeout())
                     + " seconds"
                 : "ERROR: Job failed: exit code " + exitCode);
       }
@@ -289,6 +291,21 @@ final class JobRunner {
   private static String minutesText(Duration d) {
     double m = d.toMillis() / 60_000.0;
     return m == Math.rint(m) ? Long.toString((long) m) : Double.toString(m);
+  }
+
+  /** A duration as Go prints it ({@code 1h0m0s}, {@code 4s}), as GitLab's runner reports it. */
+  static String goDuration(Duration d) {
+    long h = d.toHours();
+    long m = d.toMinutesPart();
+    double sec = d.toSecondsPart() + d.toMillisPart() / 1000.0;
+    String secText = sec == Math.rint(sec) ? Long.toString((long) sec) : Double.toString(sec);
+    if (h > 0) {
+      return h + "h" + m + "m" + secText + "s";
+    }
+    if (m > 0) {
+      return m + "m" + secText + "s";
+    }
+    return secText + "s";
   }
 
   private static String human(Duration d) {

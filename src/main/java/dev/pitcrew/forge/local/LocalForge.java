@@ -154,10 +154,18 @@ public final class LocalForge implements Forge, AutoCloseable {
 
   /** Creates a repository from a folder's files (one commit on {@code main}); starts no run. */
   public RepoRef createRepository(String fullName, Path sourceDir) throws IOException {
-    return createRepository(fullName, LocalGit.readTree(sourceDir), "Initial commit");
+    return create(fullName, LocalGit.readTree(sourceDir), "Initial commit");
   }
 
-  RepoRef createRepository(String fullName, Map<String, LocalGit.FileContent> files, String message)
+  /** Creates a repository from files (path → text), one commit on {@code main}; starts no run. */
+  public RepoRef createRepository(String fullName, Map<String, String> files, String message)
+      throws IOException {
+    Map<String, LocalGit.FileContent> content = new LinkedHashMap<>();
+    files.forEach((k, v) -> content.put(k, LocalGit.FileContent.text(v)));
+    return create(fullName, content, message);
+  }
+
+  private RepoRef create(String fullName, Map<String, LocalGit.FileContent> files, String message)
       throws IOException {
     if (!REPO_NAME.matcher(fullName).matches()) {
       throw new IllegalArgumentException(
