@@ -47,6 +47,7 @@ public final class Cli implements Runnable {
     cl.addSubcommand("eval", new CommandLine(EvalCommand.class, factory));
     cl.addSubcommand("bench", new CommandLine(BenchCommand.class, factory));
     cl.addSubcommand("serve", new CommandLine(ServeCommand.class, factory));
+    cl.addSubcommand("demo", new CommandLine(DemoCommand.class, factory));
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println("pitcrew: " + ex.getMessage());

@@ -46,14 +46,7 @@ public final class Lab implements AutoCloseable {
             .collect(Collectors.joining(File.pathSeparator));
     env.put("PATH", kept.isEmpty() ? path : kept);
     env.put("PYTHONDONTWRITEBYTECODE", "1");
-    return new LocalForge.Options(
-        base.webBase(),
-        base.apiBase(),
-        base.webhookUrl(),
-        base.webhookSecret(),
-        base.parallelRuns(),
-        base.clock(),
-        env);
+    return base.withRunnerEnv(env);
   }
 
   /** Creates the scenario's repository and its outside-world faults; starts no run. */

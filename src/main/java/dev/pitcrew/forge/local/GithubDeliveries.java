@@ -76,7 +76,7 @@ final class GithubDeliveries {
   }
 
   byte[] workflowRun(LocalStore.RunRow run, String defaultBranch, String commitMessage) {
-    ObjectNode root = retarget(runTemplate, run.repo(), defaultBranch);
+    ObjectNode root = retarget(runTemplate, run.repo(), defaultBranch, actor(run));
     root.put("action", "completed");
     ObjectNode w = (ObjectNode) root.get("workflow_run");
     String api = apiBase + "/repos/" + run.repo() + "/actions/runs/" + run.id();
@@ -129,7 +129,7 @@ final class GithubDeliveries {
   }
 
   byte[] workflowJob(LocalStore.RunRow run, LocalStore.JobRow job, String defaultBranch) {
-    ObjectNode root = retarget(jobTemplate, run.repo(), defaultBranch);
+    ObjectNode root = retarget(jobTemplate, run.repo(), defaultBranch, actor(run));
     root.put("action", "completed");
     ObjectNode j = (ObjectNode) root.get("workflow_job");
     j.put("id", job.id());
@@ -203,7 +203,11 @@ final class GithubDeliveries {
     }
   }
 
-  private ObjectNode retarget(JsonNode template, String repo, String defaultBranch) {
+  private static String actor(LocalStore.RunRow run) {
+    return run.actor() == null ? LocalForge.DEVELOPER : run.actor();
+  }
+
+  private ObjectNode retarget(JsonNode template, String repo, String defaultBranch, String actor) {
     String owner = repo.substring(0, repo.indexOf('/'));
     String name = repo.substring(repo.indexOf('/') + 1);
     ObjectNode root = (ObjectNode) rewrite(template.deepCopy(), repo);
@@ -216,14 +220,14 @@ final class GithubDeliveries {
       fixRepo(inner.get("repository"), repo, owner, name, defaultBranch);
       fixRepo(inner.get("head_repository"), repo, owner, name, defaultBranch);
       if (inner.get("actor") instanceof ObjectNode a) {
-        a.put("login", "pitcrew-lab");
+        a.put("login", actor);
       }
       if (inner.get("triggering_actor") instanceof ObjectNode a) {
-        a.put("login", "pitcrew-lab");
+        a.put("login", actor);
       }
     }
     if (root.get("sender") instanceof ObjectNode s) {
-      s.put("login", "pitcrew-lab");
+      s.put("login", actor);
       s.put("type", "User");
     }
     return root;

@@ -46,7 +46,6 @@ import java.util.stream.Stream;
  */
 public final class LocalForge implements Forge, AutoCloseable {
   private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
-  private static final String HOST = "local";
 
   /**
    * How the forge is reached and how it runs.
@@ -57,6 +56,10 @@ public final class LocalForge implements Forge, AutoCloseable {
    * @param webhookSecret the shared secret for {@code X-Hub-Signature-256}; empty to leave unsigned
    * @param parallelRuns how many pipelines run at once
    * @param runnerEnv the base environment of every job ({@code PATH}, {@code HOME}, ...)
+   * @param provider how the forge presents itself: {@code LOCAL}, or {@code GITHUB} when its
+   *     GitHub-format deliveries go to a Pitcrew that looks its forge up by provider
+   * @param botLogin the actor of runs started through the {@link Forge} methods (Pitcrew's own
+   *     fixes), so that the receiver can tell them from a developer's push
    */
   public record Options(
       String webBase,
@@ -65,7 +68,9 @@ public final class LocalForge implements Forge, AutoCloseable {
       Optional<String> webhookSecret,
       int parallelRuns,
       Clock clock,
-      Map<String, String> runnerEnv) {
+      Map<String, String> runnerEnv,
+      Provider provider,
+      String botLogin) {
     public Options {
       if (parallelRuns < 1) {
         throw new IllegalArgumentException("parallelRuns must be at least 1, got " + parallelRuns);
@@ -91,7 +96,9 @@ public final class LocalForge implements Forge, AutoCloseable {
           Optional.empty(),
           2,
           Clock.systemUTC(),
-          env);
+          env,
+          Provider.LOCAL,
+          "pitcrew[bot]");
     }
 
     public Options withWebhook(URI url, String secret) {
@@ -102,17 +109,52 @@ public final class LocalForge implements Forge, AutoCloseable {
           Optional.ofNullable(secret),
           parallelRuns,
           clock,
-          runnerEnv);
+          runnerEnv,
+          provider,
+          botLogin);
     }
 
     public Options withParallelRuns(int n) {
-      return new Options(webBase, apiBase, webhookUrl, webhookSecret, n, clock, runnerEnv);
+      return new Options(
+          webBase, apiBase, webhookUrl, webhookSecret, n, clock, runnerEnv, provider, botLogin);
+    }
+
+    /** The same forge presented as another provider, at {@code webBase}'s host. */
+    public Options presentedAs(Provider p) {
+      return new Options(
+          webBase, apiBase, webhookUrl, webhookSecret, parallelRuns, clock, runnerEnv, p, botLogin);
+    }
+
+    public Options withRunnerEnv(Map<String, String> env) {
+      return new Options(
+          webBase,
+          apiBase,
+          webhookUrl,
+          webhookSecret,
+          parallelRuns,
+          clock,
+          env,
+          provider,
+          botLogin);
+    }
+
+    public Options withWebBase(String web, String api) {
+      return new Options(
+          web, api, webhookUrl, webhookSecret, parallelRuns, clock, runnerEnv, provider, botLogin);
+    }
+
+    String host() {
+      String h = URI.create(webBase).getHost();
+      return h == null ? "local" : h;
     }
   }
 
   /** A webhook delivery the forge sent, and how the receiver answered (status 0: not reached). */
   public record Delivery(
       String id, String event, long runId, Long jobId, int status, String error) {}
+
+  /** The actor of runs that a developer's push started (the lab's own pushes). */
+  public static final String DEVELOPER = "lab-developer";
 
   private final Path labDir;
   private final Options options;
@@ -147,7 +189,7 @@ public final class LocalForge implements Forge, AutoCloseable {
 
   @Override
   public Provider provider() {
-    return Provider.LOCAL;
+    return options.provider();
   }
 
   // --- the lab's own operations ---
@@ -184,8 +226,9 @@ public final class LocalForge implements Forge, AutoCloseable {
     return repoRef(fullName);
   }
 
-  public static RepoRef repoRef(String fullName) {
-    return new RepoRef(Provider.LOCAL, HOST, fullName);
+  /** A repository of this forge, as this forge names it in its runs and deliveries. */
+  public RepoRef repoRef(String fullName) {
+    return new RepoRef(options.provider(), options.host(), fullName);
   }
 
   /** Starts every pipeline of the branch's head, as a push would; returns the runs. */
@@ -194,7 +237,7 @@ public final class LocalForge implements Forge, AutoCloseable {
     String sha =
         LocalGit.head(dir, branch)
             .orElseThrow(() -> new IOException("no branch '" + branch + "' in " + repo.fullName()));
-    return startPipelines(repo.fullName(), branch, sha, "push", null);
+    return startPipelines(repo.fullName(), branch, sha, "push", null, DEVELOPER);
   }
 
   /** Waits for a run to finish and returns it. */
@@ -349,7 +392,8 @@ public final class LocalForge implements Forge, AutoCloseable {
         r.id(),
         r.pipelinePath(),
         Optional.of(p),
-        Optional.empty());
+        Optional.empty(),
+        options.botLogin());
   }
 
   @Override
@@ -363,6 +407,12 @@ public final class LocalForge implements Forge, AutoCloseable {
 
   @Override
   public String commitFiles(RepoRef repo, String branch, String message, Map<String, String> files)
+      throws IOException {
+    return commit(repo, branch, message, files, options.botLogin());
+  }
+
+  private String commit(
+      RepoRef repo, String branch, String message, Map<String, String> files, String actor)
       throws IOException {
     Path dir = existing(repo);
     if (LocalGit.head(dir, branch).isEmpty()) {
@@ -379,7 +429,7 @@ public final class LocalForge implements Forge, AutoCloseable {
     String sha =
         LocalGit.commit(dir, branch, Optional.empty(), message, content, options.clock().instant());
     if (!before.map(sha::equals).orElse(false)) {
-      startPipelines(repo.fullName(), branch, sha, "push", null);
+      startPipelines(repo.fullName(), branch, sha, "push", null, actor);
     }
     return sha;
   }
@@ -458,7 +508,8 @@ public final class LocalForge implements Forge, AutoCloseable {
   // --- running ---
 
   private List<RunRef> startPipelines(
-      String repo, String branch, String sha, String event, Long rerunOf) throws IOException {
+      String repo, String branch, String sha, String event, Long rerunOf, String actor)
+      throws IOException {
     Path dir = gitDir(repo);
     List<String> files = new ArrayList<>();
     for (String f : LocalGit.list(dir, sha, ".github/workflows/")) {
@@ -478,7 +529,7 @@ public final class LocalForge implements Forge, AutoCloseable {
       } catch (IllegalArgumentException e) {
         error = Optional.of(e.getMessage());
       }
-      out.add(start(repo, branch, sha, event, rerunOf, f, p, error));
+      out.add(start(repo, branch, sha, event, rerunOf, f, p, error, actor));
     }
     return out;
   }
@@ -500,7 +551,8 @@ public final class LocalForge implements Forge, AutoCloseable {
       Long rerunOf,
       String path,
       Optional<Pipeline> pipeline,
-      Optional<String> invalid) {
+      Optional<String> invalid,
+      String actor) {
     long id = store.nextId();
     String name = pipeline.map(Pipeline::name).orElse(path);
     var now = options.clock().instant();
@@ -519,7 +571,8 @@ public final class LocalForge implements Forge, AutoCloseable {
             now,
             now,
             rerunOf,
-            List.of()));
+            List.of(),
+            actor));
     RunRef ref = new RunRef(repoRef(repo), Long.toString(id), 1);
     CompletableFuture<Void> f =
         CompletableFuture.runAsync(
@@ -722,7 +775,7 @@ public final class LocalForge implements Forge, AutoCloseable {
         outcome(r.status(), r.conclusion()),
         deliveries.runUrl(r.repo(), r.id()),
         r.createdAt(),
-        "pitcrew-lab",
+        r.actor() == null ? DEVELOPER : r.actor(),
         jobs);
   }
 

@@ -46,7 +46,8 @@ final class LocalStore {
       Instant createdAt,
       Instant updatedAt,
       Long rerunOf,
-      List<JobRow> jobs) {
+      List<JobRow> jobs,
+      String actor) {
     RunRow {
       jobs = List.copyOf(jobs);
     }
@@ -66,7 +67,8 @@ final class LocalStore {
           createdAt,
           at,
           rerunOf,
-          jobs);
+          jobs,
+          actor);
     }
   }
 

@@ -339,7 +339,7 @@ class LocalForgeIT {
         .hasMessageContaining("create it with ensureBranch first");
     assertThatThrownBy(() -> forge.commitFiles(repo, "pitcrew/fix-1", "x", Map.of("../evil", "b")))
         .hasMessageContaining("is not a relative path inside the repository");
-    assertThatThrownBy(() -> forge.defaultBranch(LocalForge.repoRef("acme/unknown")))
+    assertThatThrownBy(() -> forge.defaultBranch(forge.repoRef("acme/unknown")))
         .hasMessageContaining("no repository acme/unknown");
   }
 
