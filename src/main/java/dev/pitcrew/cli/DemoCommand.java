@@ -2,8 +2,6 @@ package dev.pitcrew.cli;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pitcrew.config.PitcrewConfig;
-import dev.pitcrew.diagnosis.Diagnoser;
-import dev.pitcrew.diagnosis.rules.RuleEngine;
 import dev.pitcrew.forge.Provider;
 import dev.pitcrew.forge.RunRef;
 import dev.pitcrew.forge.local.LocalForge;
@@ -94,7 +92,6 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     List<Scenario> scenarios = selected(ScenarioCatalog.shipped());
     Path dir = labDir != null ? labDir : Files.createTempDirectory("pitcrew-demo-");
     if (Files.exists(dir.resolve("forge"))) {
@@ -123,9 +120,6 @@ final class DemoCommand implements Callable<Integer> {
             .presentedAs(Provider.GITHUB)
             .withWebhook(URI.create("http://127.0.0.1:" + p + "/webhooks/github"), secret);
     var playbooks = ctx.playbooks();
-    for (String e : playbooks.errors()) {
-      err.println("pitcrew: playbook skipped: " + e);
-    }
     try (LocalForge forge = new LocalForge(dir.resolve("forge"), options);
         Lab lab = new Lab(forge)) {
       PitcrewService.Parts parts =
@@ -134,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
               ctx.remediation(),
               ctx.riskPolicy(),
               ctx.notifiers(config),
-              new Diagnoser(new RuleEngine(playbooks.catalog()), List.of()),
+              ctx.diagnoser(true),
               playbooks.catalog(),
               Clock.systemUTC());
       PitcrewService service = PitcrewService.start(config, parts, "127.0.0.1", p);
