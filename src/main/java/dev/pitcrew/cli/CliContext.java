@@ -120,8 +120,9 @@ final class CliContext {
     return Optional.empty();
   }
 
-  /** The notifiers configured for this build. */
-  List<dev.pitcrew.notify.Notifier> notifiers(dev.pitcrew.config.PitcrewConfig config) {
+  /** The notifiers configured for this build; the forges carry comments and incident issues. */
+  List<dev.pitcrew.notify.Notifier> notifiers(
+      dev.pitcrew.config.PitcrewConfig config, List<dev.pitcrew.forge.Forge> forges) {
     return List.of();
   }
 }

@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
               List.of(forge),
               ctx.remediation(),
               ctx.riskPolicy(),
-              ctx.notifiers(config),
+              ctx.notifiers(config, List.of(forge)),
               ctx.diagnoser(true),
               playbooks.catalog(),
               Clock.systemUTC());
