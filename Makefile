@@ -4,7 +4,7 @@ export JAVA_HOME ?= $(shell for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/
 MVN := ./mvnw -B
 
 .DEFAULT_GOAL := help
-.PHONY: help build test it check run demo playbook-test fmt eval bench clean
+.PHONY: help build test it check run demo lab playbook-test fmt eval bench clean
 
 help: ## list the targets with what they do and roughly how long they take
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -23,6 +23,12 @@ check: ## format check and unit tests only (~1 min)
 
 run: ## diagnose the shipped playbook examples with the CLI (~5 s)
 	./pitcrew diagnose playbooks/*/examples/match-*.log
+
+lab: ## the chaos lab: every scenario's real pipeline fails, is diagnosed, and its reference fix turns it green (~3 min)
+	$(MVN) -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LabScenariosIT verify
+
+demo: ## the whole loop on every lab scenario with embedded defaults, table and report.json (~3-5 min)
+	./pitcrew demo --report target/demo-report.json
 
 playbook-test: ## run every playbook's examples (~5 s)
 	./pitcrew playbooks lint && ./pitcrew playbooks test

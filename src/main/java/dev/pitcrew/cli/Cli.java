@@ -49,6 +49,7 @@ public final class Cli implements Runnable {
     cl.addSubcommand("serve", new CommandLine(ServeCommand.class, factory));
     cl.addSubcommand("audit", new CommandLine(AuditCommand.class, factory));
     cl.addSubcommand("remediate", new CommandLine(RemediateCommand.class, factory));
+    cl.addSubcommand("demo", new CommandLine(DemoCommand.class, factory));
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println("pitcrew: " + ex.getMessage());

@@ -94,4 +94,22 @@ final class CliContext {
   RemoteTargets remoteTargets() {
     return new RemoteTargets(env, java.time.Clock.systemUTC());
   }
+
+  // --- the integrations of this build, shared by serve and demo ---
+
+  /** The remediation actions of this build; empty until an action package is wired in here. */
+  Optional<dev.pitcrew.remediation.Remediation> remediation() {
+    return Optional.empty();
+  }
+
+  /** The risk policy of this build; empty means every plan waits for a person. */
+  Optional<dev.pitcrew.policy.RiskPolicy> riskPolicy() {
+    return Optional.empty();
+  }
+
+  /** The notifiers configured for this build; the forges carry comments and incident issues. */
+  List<dev.pitcrew.notify.Notifier> notifiers(
+      dev.pitcrew.config.PitcrewConfig config, List<dev.pitcrew.forge.Forge> forges) {
+    return List.of();
+  }
 }

@@ -1,0 +1,7 @@
+const DAY = 24 * 60 * 60 * 1000;
+
+function daysBetween(from, to) {
+  return Math.round((to - from) / DAY);
+}
+
+module.exports = { daysBetween };

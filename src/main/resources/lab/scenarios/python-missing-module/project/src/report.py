@@ -1,0 +1,6 @@
+from slugkit import slugify
+from tinyfmt import money
+
+
+def line(title: str, cents: int) -> str:
+    return f"{slugify(title)}: {money(cents)}"

@@ -1,0 +1,5 @@
+from labclient import agent
+
+
+def banner() -> str:
+    return "running " + agent()

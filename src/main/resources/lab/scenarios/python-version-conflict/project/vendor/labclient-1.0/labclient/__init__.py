@@ -1,0 +1,5 @@
+from labhttp import VERSION
+
+
+def agent() -> str:
+    return "labclient/1.0 (labhttp " + VERSION + ")"
