@@ -1,0 +1,61 @@
+package dev.pitcrew.notify.comment;
+
+import dev.pitcrew.forge.Forge;
+import dev.pitcrew.forge.PullRequest;
+import dev.pitcrew.notify.DeliveryException;
+import dev.pitcrew.notify.Notification;
+import dev.pitcrew.notify.Notifier;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Comments on the pull/merge request the failed run belongs to, through {@link Forge#comment}, so
+ * the author learns where they already are. Only for failures that belong to an open request.
+ */
+public final class PullRequestCommenter implements Notifier {
+  private final Forge forge;
+
+  public PullRequestCommenter(Forge forge) {
+    this.forge = forge;
+  }
+
+  @Override
+  public String name() {
+    return "comment";
+  }
+
+  @Override
+  public boolean accepts(Notification n) {
+    return n.failedPullRequest()
+        .filter(
+            pr ->
+                pr.state() == null
+                    || pr.state().equalsIgnoreCase("open")
+                    || pr.state().equalsIgnoreCase("opened"))
+        .filter(pr -> pr.repo().provider() == forge.provider())
+        .isPresent();
+  }
+
+  @Override
+  public Optional<String> deliver(Notification n) throws DeliveryException {
+    PullRequest pr =
+        n.failedPullRequest()
+            .orElseThrow(
+                () -> new DeliveryException("the failure belongs to no pull request", false));
+    try {
+      forge.comment(pr, CommentTemplates.body(n));
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new DeliveryException(
+          "could not comment on "
+              + pr.repo().fullName()
+              + "#"
+              + pr.number()
+              + ": "
+              + e.getClass().getSimpleName(),
+          true,
+          Optional.empty(),
+          e);
+    }
+  }
+}
