@@ -8,6 +8,7 @@ import dev.pitcrew.forge.gitlab.GitLabForge;
 import dev.pitcrew.forge.http.ForgeHttp;
 import dev.pitcrew.forge.http.HttpPolicy;
 import dev.pitcrew.forge.http.Sleeper;
+import dev.pitcrew.notify.NotifyConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,12 +107,18 @@ final class ServeCommand implements Callable<Integer> {
     for (String e : playbooks.errors()) {
       spec.commandLine().getErr().println("pitcrew: playbook skipped: " + e);
     }
+    // notifications: every configured sink behind one retrying, secret-scrubbing fan-out
+    NotifyConfig notify = NotifyConfig.fromLookup(config::get);
+    for (String e : notify.problems()) {
+      spec.commandLine().getErr().println("pitcrew: notifications: " + e);
+    }
+    List<Forge> forgeList = forges(config);
     PitcrewService.Parts parts =
         new PitcrewService.Parts(
-            forges(config),
+            forgeList,
             Optional.empty(),
             Optional.empty(),
-            List.of(),
+            List.of(notify.build(forgeList, Executors.newVirtualThreadPerTaskExecutor())),
             ctx.diagnoser(true),
             playbooks.catalog(),
             Clock.systemUTC());

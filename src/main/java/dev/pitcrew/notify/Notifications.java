@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * gets a {@link DeliveryReport} to record. {@link #dispatch} runs on its own executor so a slow
  * Slack never holds up a remediation.
  */
-public final class Notifications {
+public final class Notifications implements Notifier {
   private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
 
   /** Waits between tries; tests pass a recorder, production sleeps. */
@@ -65,11 +65,35 @@ public final class Notifications {
 
   /** Delivers in the background; the future always completes normally. */
   public CompletableFuture<DeliveryReport> dispatch(Notification notification) {
-    return CompletableFuture.supplyAsync(() -> deliver(notification), executor);
+    return CompletableFuture.supplyAsync(() -> fanOut(notification), executor);
+  }
+
+  @Override
+  public String name() {
+    return "notifications";
+  }
+
+  /**
+   * The fan-out as one {@link Notifier}, for callers that hold a list of notifiers: succeeds when a
+   * person was told or a ticket opened, and returns the incident URL when one was opened. Prefer
+   * {@link #fanOut}, whose report also says which sinks failed.
+   */
+  @Override
+  public Optional<String> deliver(Notification notification) throws DeliveryException {
+    DeliveryReport r = fanOut(notification);
+    if (!r.userNotified() && r.incidentUrl().isEmpty()) {
+      String why =
+          r.failures().stream()
+              .map(f -> f.sink() + ": " + f.error().orElse("failed"))
+              .reduce((a, b) -> a + "; " + b)
+              .orElse("no sink is configured for this notification");
+      throw new DeliveryException(why, false);
+    }
+    return r.incidentUrl();
   }
 
   /** Delivers now, on the caller's thread, retrying each sink; never throws. */
-  public DeliveryReport deliver(Notification notification) {
+  public DeliveryReport fanOut(Notification notification) {
     Notification n = scrubber.scrub(notification);
     List<SinkResult> results = new ArrayList<>();
     Optional<String> incidentUrl = Optional.empty();

@@ -60,7 +60,44 @@ public final class NotifyConfig {
             Duration.ofSeconds(30));
   }
 
+  /** Every variable this configuration reads, besides {@link #SECRET_VARIABLES}. */
+  public static final List<String> VARIABLES =
+      List.of(
+          "PITCREW_SLACK_WEBHOOK_URL",
+          "PITCREW_SMTP_HOST",
+          "PITCREW_SMTP_PORT",
+          "PITCREW_SMTP_STARTTLS",
+          "PITCREW_SMTP_SSL",
+          "PITCREW_SMTP_USER",
+          "PITCREW_SMTP_PASSWORD",
+          "PITCREW_NOTIFY_EMAIL_FROM",
+          "PITCREW_NOTIFY_EMAIL_TO",
+          "PITCREW_NOTIFY_EMAIL_TO_AUTHOR",
+          "PITCREW_NOTIFY_PR_COMMENTS",
+          "PITCREW_NOTIFY_RETRIES",
+          "PITCREW_NOTIFY_BACKOFF_MS",
+          "PITCREW_NOTIFY_TIMEOUT_SECONDS",
+          "PITCREW_INCIDENT_FORGE_ISSUE",
+          "PITCREW_PAGERDUTY_ROUTING_KEY",
+          "PITCREW_PAGERDUTY_EVENTS_URL",
+          "PITCREW_OPSGENIE_API_KEY",
+          "PITCREW_OPSGENIE_API_URL",
+          "PITCREW_INCIDENT_WEBHOOK_URL",
+          "PITCREW_INCIDENT_WEBHOOK_SECRET");
+
   public static NotifyConfig fromEnv(Map<String, String> env) {
+    return new NotifyConfig(env);
+  }
+
+  /** From any key lookup (the service's merged environment, .env and pitcrew.yml). */
+  public static NotifyConfig fromLookup(Function<String, Optional<String>> lookup) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String k : VARIABLES) {
+      lookup.apply(k).ifPresent(v -> env.put(k, v));
+    }
+    for (String k : SECRET_VARIABLES) {
+      lookup.apply(k).ifPresent(v -> env.put(k, v));
+    }
     return new NotifyConfig(env);
   }
 
@@ -76,9 +113,11 @@ public final class NotifyConfig {
   /**
    * The fan-out over every configured sink.
    *
-   * @param forge the forge for pull-request comments and incident issues, when there is one
+   * @param forges the forges for pull-request comments and incident issues (may be empty)
    */
-  public Notifications build(Optional<Forge> forge, Executor executor) {
+  public Notifications build(List<Forge> forges, Executor executor) {
+    Optional<List<Forge>> forge =
+        forges.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(forges));
     Map<String, SinkHealth> health = new LinkedHashMap<>();
     List<Notifier> trackers = new ArrayList<>();
     List<Notifier> sinks = new ArrayList<>();

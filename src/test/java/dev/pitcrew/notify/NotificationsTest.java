@@ -64,7 +64,7 @@ class NotificationsTest {
             new DeliveryException("HTTP 503 from hooks.slack.com", true),
             new DeliveryException("HTTP 503 from hooks.slack.com", true),
             "ok");
-    DeliveryReport r = fanOut(List.of(), List.of(slack)).deliver(Samples.autoFixed());
+    DeliveryReport r = fanOut(List.of(), List.of(slack)).fanOut(Samples.autoFixed());
     assertThat(r.userNotified()).isTrue();
     assertThat(r.results()).singleElement().extracting(SinkResult::tries).isEqualTo(3);
     assertThat(waits).containsExactly(Duration.ofMillis(750), Duration.ofMillis(1500));
@@ -80,7 +80,7 @@ class NotificationsTest {
             new DeliveryException(
                 "HTTP 429 from hooks.slack.com", true, Optional.of(Duration.ofMinutes(5)), null),
             "ok");
-    fanOut(List.of(), List.of(slack)).deliver(Samples.autoFixed());
+    fanOut(List.of(), List.of(slack)).fanOut(Samples.autoFixed());
     assertThat(waits).containsExactly(Duration.ofSeconds(12), Duration.ofSeconds(30));
   }
 
@@ -89,7 +89,7 @@ class NotificationsTest {
     Scripted slack = new Scripted("slack", new DeliveryException("HTTP 404: no_service", false));
     Scripted email = new Scripted("email", (Object) null);
     Notifications n = fanOut(List.of(), List.of(slack, email));
-    DeliveryReport r = n.deliver(Samples.manualReview());
+    DeliveryReport r = n.fanOut(Samples.manualReview());
     assertThat(slack.calls).hasValue(1);
     assertThat(r.userNotified()).isTrue();
     assertThat(r.failures())
@@ -102,7 +102,7 @@ class NotificationsTest {
   @Test
   void aSinkThatThrowsIsRecordedNotPropagated() {
     Scripted broken = new Scripted("slack", new IllegalStateException("bug"));
-    DeliveryReport r = fanOut(List.of(), List.of(broken)).deliver(Samples.autoFixed());
+    DeliveryReport r = fanOut(List.of(), List.of(broken)).fanOut(Samples.autoFixed());
     assertThat(r.userNotified()).isFalse();
     assertThat(r.failures().get(0).error())
         .contains("internal error in slack: IllegalStateException");
@@ -113,7 +113,7 @@ class NotificationsTest {
     Scripted issue = new Scripted("incident:forge-issue", "https://github.com/acme/x/issues/9");
     Scripted pager = new Scripted("incident:pagerduty", (Object) null);
     Scripted slack = new Scripted("slack", (Object) null);
-    DeliveryReport r = fanOut(List.of(issue, pager), List.of(slack)).deliver(Samples.escalated());
+    DeliveryReport r = fanOut(List.of(issue, pager), List.of(slack)).fanOut(Samples.escalated());
     assertThat(r.incidentUrl()).contains("https://github.com/acme/x/issues/9");
     assertThat(pager.seen.get(0).incidentUrl()).contains("https://github.com/acme/x/issues/9");
     assertThat(slack.seen.get(0).incidentUrl()).contains("https://github.com/acme/x/issues/9");
@@ -122,7 +122,7 @@ class NotificationsTest {
   @Test
   void trackersAreNotToldAboutWhatIsNotAnEscalation() {
     Scripted issue = new Scripted("incident:forge-issue", "https://github.com/acme/x/issues/9");
-    DeliveryReport r = fanOut(List.of(issue), List.of()).deliver(Samples.autoFixed());
+    DeliveryReport r = fanOut(List.of(issue), List.of()).fanOut(Samples.autoFixed());
     assertThat(issue.calls).hasValue(0);
     assertThat(r.incidentUrl()).isEmpty();
     assertThat(r.userNotified()).isFalse();
@@ -135,7 +135,7 @@ class NotificationsTest {
         Samples.hostile(
             Notification.Kind.MANUAL_REVIEW,
             "login failed password=hunter2-smtp-password token ghp_abcdefghijklmnopqrstuvwxyz0123456789");
-    fanOut(List.of(), List.of(slack)).deliver(n);
+    fanOut(List.of(), List.of(slack)).fanOut(n);
     String seen = slack.seen.get(0).toString();
     assertThat(seen).doesNotContain("hunter2", "ghp_abcdef").contains(SecretScrubber.MASK);
   }
@@ -174,5 +174,16 @@ class NotificationsTest {
     assertThat(future).isNotDone();
     release.countDown();
     assertThat(future.get(5, java.util.concurrent.TimeUnit.SECONDS).userNotified()).isTrue();
+  }
+
+  @Test
+  void asOneNotifierItSucceedsWhenSomeoneWasToldAndExplainsWhenNobodyWas() {
+    Scripted ok = new Scripted("slack", (Object) null);
+    assertThat(fanOut(List.of(), List.of(ok)).send(Samples.autoFixed())).isTrue();
+    Scripted refused = new Scripted("slack", new DeliveryException("HTTP 404: no_service", false));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> fanOut(List.of(), List.of(refused)).deliver(Samples.autoFixed()))
+        .isInstanceOf(DeliveryException.class)
+        .hasMessage("slack: HTTP 404: no_service");
   }
 }

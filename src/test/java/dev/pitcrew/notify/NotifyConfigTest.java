@@ -2,14 +2,14 @@ package dev.pitcrew.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NotifyConfigTest {
   @Test
   void nothingConfiguredMeansEverySinkIsDisabledWithWhatToSet() {
-    Notifications n = NotifyConfig.fromEnv(Map.of()).build(Optional.empty(), Runnable::run);
+    Notifications n = NotifyConfig.fromEnv(Map.of()).build(List.of(), Runnable::run);
     assertThat(n.health())
         .containsKeys(
             "slack",
@@ -26,7 +26,7 @@ class NotifyConfigTest {
   @Test
   void aForgeEnablesCommentsAndIssuesByDefault() {
     Notifications n =
-        NotifyConfig.fromEnv(Map.of()).build(Optional.of(new RecordingForge()), Runnable::run);
+        NotifyConfig.fromEnv(Map.of()).build(List.of(new RecordingForge()), Runnable::run);
     assertThat(n.health().get("comment").state()).isEqualTo(SinkHealth.State.READY);
     assertThat(n.health().get("incident:forge-issue").state()).isEqualTo(SinkHealth.State.READY);
   }
@@ -42,7 +42,7 @@ class NotifyConfigTest {
                 "PITCREW_SMTP_SSL", "true",
                 "PITCREW_NOTIFY_RETRIES", "many",
                 "PITCREW_PAGERDUTY_ROUTING_KEY", "short"));
-    Notifications n = c.build(Optional.empty(), Runnable::run);
+    Notifications n = c.build(List.of(), Runnable::run);
     assertThat(n.health().get("slack").state()).isEqualTo(SinkHealth.State.FAILED);
     assertThat(n.health().get("slack").reason()).contains("must use https");
     assertThat(n.health().get("email").reason()).contains("pick one");

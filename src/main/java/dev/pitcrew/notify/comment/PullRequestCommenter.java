@@ -6,6 +6,7 @@ import dev.pitcrew.notify.DeliveryException;
 import dev.pitcrew.notify.Notification;
 import dev.pitcrew.notify.Notifier;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,10 +14,17 @@ import java.util.Optional;
  * the author learns where they already are. Only for failures that belong to an open request.
  */
 public final class PullRequestCommenter implements Notifier {
-  private final Forge forge;
+  private final List<Forge> forges;
 
-  public PullRequestCommenter(Forge forge) {
-    this.forge = forge;
+  /**
+   * @param forges the configured forges; the one matching the request's provider is used
+   */
+  public PullRequestCommenter(List<Forge> forges) {
+    this.forges = List.copyOf(forges);
+  }
+
+  private Optional<Forge> forgeFor(PullRequest pr) {
+    return forges.stream().filter(f -> f.provider() == pr.repo().provider()).findFirst();
   }
 
   @Override
@@ -32,7 +40,7 @@ public final class PullRequestCommenter implements Notifier {
                 pr.state() == null
                     || pr.state().equalsIgnoreCase("open")
                     || pr.state().equalsIgnoreCase("opened"))
-        .filter(pr -> pr.repo().provider() == forge.provider())
+        .filter(pr -> forgeFor(pr).isPresent())
         .isPresent();
   }
 
@@ -42,6 +50,10 @@ public final class PullRequestCommenter implements Notifier {
         n.failedPullRequest()
             .orElseThrow(
                 () -> new DeliveryException("the failure belongs to no pull request", false));
+    Forge forge =
+        forgeFor(pr)
+            .orElseThrow(
+                () -> new DeliveryException("no " + pr.repo().provider().wire() + " forge", false));
     try {
       forge.comment(pr, CommentTemplates.body(n));
       return Optional.empty();

@@ -16,10 +16,17 @@ import java.util.Optional;
  */
 public final class ForgeIssueTracker implements Notifier {
   static final List<String> LABELS = List.of("pitcrew", "incident");
-  private final Forge forge;
+  private final List<Forge> forges;
 
-  public ForgeIssueTracker(Forge forge) {
-    this.forge = forge;
+  /**
+   * @param forges the configured forges; the one matching the repository's provider is used
+   */
+  public ForgeIssueTracker(List<Forge> forges) {
+    this.forges = List.copyOf(forges);
+  }
+
+  private Optional<Forge> forgeFor(RepoRef repo) {
+    return forges.stream().filter(f -> f.provider() == repo.provider()).findFirst();
   }
 
   @Override
@@ -29,8 +36,7 @@ public final class ForgeIssueTracker implements Notifier {
 
   @Override
   public boolean accepts(Notification n) {
-    return n.kind() == Notification.Kind.ESCALATED
-        && n.repo().filter(r -> r.provider() == forge.provider()).isPresent();
+    return n.kind() == Notification.Kind.ESCALATED && n.repo().flatMap(this::forgeFor).isPresent();
   }
 
   @Override
@@ -38,6 +44,10 @@ public final class ForgeIssueTracker implements Notifier {
     RepoRef repo =
         n.repo()
             .orElseThrow(() -> new DeliveryException("no repository to open the issue in", false));
+    Forge forge =
+        forgeFor(repo)
+            .orElseThrow(
+                () -> new DeliveryException("no " + repo.provider().wire() + " forge", false));
     try {
       String url =
           forge.ensureIssue(repo, IncidentReport.title(n), IncidentReport.markdown(n), LABELS);

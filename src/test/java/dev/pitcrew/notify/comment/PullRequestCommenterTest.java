@@ -7,6 +7,7 @@ import dev.pitcrew.notify.RecordingForge;
 import dev.pitcrew.notify.Samples;
 import dev.pitcrew.notify.SecretScrubber;
 import dev.pitcrew.notify.Snapshots;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,7 @@ class PullRequestCommenterTest {
   @Test
   void commentsOnThePullRequestTheFailureBelongsTo() throws Exception {
     RecordingForge forge = new RecordingForge();
-    PullRequestCommenter c = new PullRequestCommenter(forge);
+    PullRequestCommenter c = new PullRequestCommenter(List.of(forge));
     Notification n = Samples.escalated();
     assertThat(c.accepts(n)).isTrue();
     c.deliver(n);
@@ -31,7 +32,7 @@ class PullRequestCommenterTest {
 
   @Test
   void staysQuietWhenTheFailureBelongsToNoPullRequest() {
-    assertThat(new PullRequestCommenter(new RecordingForge()).accepts(Samples.autoFixed()))
+    assertThat(new PullRequestCommenter(List.of(new RecordingForge())).accepts(Samples.autoFixed()))
         .isFalse();
   }
 

@@ -129,18 +129,18 @@ class IncidentTrackersIT {
       Notifications n =
           new Notifications(
               List.of(
-                  new ForgeIssueTracker(forge),
+                  new ForgeIssueTracker(List.of(forge)),
                   new PagerDutyTracker(pd.url("/v2/enqueue"), KEY, T)),
               List.of(
                   new SlackNotifier(slack.url("/services/T/B/X"), T),
-                  new PullRequestCommenter(forge)),
+                  new PullRequestCommenter(List.of(forge))),
               Map.of(),
               SecretScrubber.patternsOnly(),
               Backoff.standard(),
               d -> {},
               () -> 0.0,
               Runnable::run);
-      DeliveryReport report = n.deliver(Samples.escalated());
+      DeliveryReport report = n.fanOut(Samples.escalated());
       String issue = "https://github.com/acme/user-service/issues/1";
       assertThat(report.incidentUrl()).contains(issue);
       assertThat(report.userNotified()).isTrue();
@@ -153,7 +153,7 @@ class IncidentTrackersIT {
       assertThat(forge.comments.get(0)).contains("[Incident](" + issue + ")");
 
       // a retried escalation finds the same issue rather than opening another
-      n.deliver(Samples.escalated());
+      n.fanOut(Samples.escalated());
       assertThat(forge.issues).hasSize(1);
     }
   }

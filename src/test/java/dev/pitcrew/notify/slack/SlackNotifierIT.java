@@ -53,7 +53,7 @@ class SlackNotifierIT {
               waits::add,
               () -> 0.0,
               Runnable::run);
-      DeliveryReport report = n.deliver(Samples.manualReview());
+      DeliveryReport report = n.fanOut(Samples.manualReview());
       assertThat(report.userNotified()).isTrue();
       assertThat(slack.requests()).hasSize(3);
       assertThat(waits).containsExactly(Duration.ofSeconds(2), Duration.ofMillis(1000));
