@@ -77,7 +77,11 @@ public final class SlackMessages {
         n,
         List.of(
             button("View Pipeline", n.newPipelineUrl().orElse(n.pipelineUrl()), null),
-            button("View Changes", n.pullRequestUrl().orElse(null), null)));
+            button("View Changes", n.pullRequestUrl().orElse(null), null),
+            button(
+                "View Failed Run",
+                n.newPipelineUrl().map(x -> n.pipelineUrl()).orElse(null),
+                null)));
   }
 
   private static void manualReview(ArrayNode blocks, Notification n) {
@@ -97,6 +101,8 @@ public final class SlackMessages {
         n,
         List.of(
             button("View Pipeline", n.pipelineUrl(), null),
+            button("View New Run", n.newPipelineUrl().orElse(null), null),
+            button("View Changes", n.pullRequestUrl().orElse(null), null),
             button("View Logs", n.logsUrl().orElse(null), null),
             button("View Analysis", n.analysisUrl().orElse(null), null)));
   }
@@ -121,6 +127,7 @@ public final class SlackMessages {
         List.of(
             button("Review and Approve", n.approveUrl().orElse(null), "primary"),
             button("View Pipeline", n.pipelineUrl(), null),
+            button("View Changes", n.pullRequestUrl().orElse(null), null),
             button("View Analysis", n.analysisUrl().orElse(null), null)));
   }
 
@@ -140,6 +147,7 @@ public final class SlackMessages {
       a.append('\n').append(i++).append(". ").append(SlackText.inline(attempt, 300));
     }
     section(blocks, a.toString());
+    whatWasDone(blocks, n);
     suggestions(blocks, n);
     buttons(
         blocks,
@@ -147,6 +155,8 @@ public final class SlackMessages {
         List.of(
             button("View Incident", n.incidentUrl().orElse(null), "danger"),
             button("View Pipeline", n.pipelineUrl(), null),
+            button("View Last Run", n.newPipelineUrl().orElse(null), null),
+            button("View Changes", n.pullRequestUrl().orElse(null), null),
             button("View Logs", n.logsUrl().orElse(null), null)));
   }
 

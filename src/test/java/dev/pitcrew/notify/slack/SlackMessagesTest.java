@@ -42,7 +42,8 @@ class SlackMessagesTest {
     assertThat(buttons(p))
         .containsExactly(
             "View Pipeline=https://github.com/acme/user-service/actions/runs/12346",
-            "View Changes=https://github.com/acme/user-service/pull/88");
+            "View Changes=https://github.com/acme/user-service/pull/88",
+            "View Failed Run=https://github.com/acme/user-service/actions/runs/12345");
     assertValid(p);
   }
 
