@@ -1,5 +1,6 @@
 package dev.pitcrew.notify;
 
+import dev.pitcrew.logs.Redactor;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -46,6 +47,7 @@ public final class SecretScrubber {
               + "(?:(?:Bearer|Basic|token)\\s+)?([^\\s\"',;]{6,512})");
 
   private final List<String> known;
+  private final Redactor redactor;
 
   /** A scrubber that also masks these exact values (our own tokens, passwords, keys). */
   public SecretScrubber(Collection<String> knownSecrets) {
@@ -62,6 +64,7 @@ public final class SecretScrubber {
     // longest first, so a secret that contains another is masked whole
     all.sort((a, b) -> b.length() - a.length());
     this.known = List.copyOf(all);
+    this.redactor = Redactor.of(knownSecrets.stream().filter(x -> x != null).toList());
   }
 
   public static SecretScrubber patternsOnly() {
@@ -73,7 +76,7 @@ public final class SecretScrubber {
     if (text == null || text.isEmpty()) {
       return text;
     }
-    String out = text;
+    String out = redactor.mask(text);
     for (String secret : known) {
       out = out.replace(secret, MASK);
     }
