@@ -23,9 +23,18 @@ public interface Notifier {
    * @throws DeliveryException when the sink refused or could not be reached; its {@code retryable}
    *     flag tells the fan-out whether another attempt can help
    */
-  Optional<String> deliver(Notification notification) throws DeliveryException;
+  default Optional<String> deliver(Notification notification) throws DeliveryException {
+    // for implementations that only say yes or no (override one of deliver and send)
+    if (!send(notification)) {
+      throw new DeliveryException(name() + " did not accept the notification", true);
+    }
+    return Optional.empty();
+  }
 
-  /** Delivers once; returns true when the sink accepted it. Never throws. */
+  /**
+   * Delivers once; returns true when the sink accepted it. Never throws. Implementations override
+   * {@link #deliver} (preferred: it says why and whether to retry) or this method.
+   */
   default boolean send(Notification notification) {
     try {
       deliver(notification);
