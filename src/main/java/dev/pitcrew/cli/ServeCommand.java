@@ -119,6 +119,13 @@ final class ServeCommand implements Callable<Integer> {
             Optional.empty(),
             Optional.empty(),
             List.of(notify.build(forges, Executors.newVirtualThreadPerTaskExecutor())),
+    List<Forge> forgeList = forges(config);
+    PitcrewService.Parts parts =
+        new PitcrewService.Parts(
+            forgeList,
+            Optional.empty(),
+            Optional.empty(),
+            List.of(notify.build(forgeList, Executors.newVirtualThreadPerTaskExecutor())),
             ctx.diagnoser(true),
             playbooks.catalog(),
             Clock.systemUTC());

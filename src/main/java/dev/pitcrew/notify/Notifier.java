@@ -26,6 +26,18 @@ public interface Notifier {
   Optional<String> deliver(Notification notification) throws DeliveryException;
 
   /** Delivers once; returns true when the sink accepted it. Never throws. */
+  default Optional<String> deliver(Notification notification) throws DeliveryException {
+    // for implementations that only say yes or no (override one of deliver and send)
+    if (!send(notification)) {
+      throw new DeliveryException(name() + " did not accept the notification", true);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Delivers once; returns true when the sink accepted it. Never throws. Implementations override
+   * {@link #deliver} (preferred: it says why and whether to retry) or this method.
+   */
   default boolean send(Notification notification) {
     try {
       deliver(notification);
