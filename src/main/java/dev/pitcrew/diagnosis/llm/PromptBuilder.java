@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -85,6 +86,10 @@ public final class PromptBuilder {
 
   /** Seed lines in priority order: what best explains the failure comes first. */
   static List<Integer> seeds(ScanResult scan) {
+    return seeds(scan, true);
+  }
+
+  static List<Integer> seeds(ScanResult scan, boolean withTail) {
     int from = scan.failureRegionStart();
     int to = scan.failureRegionEnd();
     Set<Integer> ordered = new LinkedHashSet<>();
@@ -104,7 +109,9 @@ public final class PromptBuilder {
     List<Evidence> rest = new ArrayList<>(scan.errorLines());
     rest.sort(java.util.Comparator.comparingInt(e -> Math.abs(e.line() - to)));
     rest.forEach(e -> ordered.add(e.line()));
-    scan.tail().forEach(e -> ordered.add(e.line()));
+    if (withTail || ordered.isEmpty()) {
+      scan.tail().forEach(e -> ordered.add(e.line()));
+    }
     return ordered.stream().limit(MAX_SEEDS).toList();
   }
 
@@ -116,12 +123,8 @@ public final class PromptBuilder {
     scan.failureMarks().forEach(e -> known.putIfAbsent(e.line(), e.text()));
     scan.tail().forEach(e -> known.putIfAbsent(e.line(), e.text()));
 
-    Map<Integer, String> sendable = new TreeMap<>();
-    known.forEach(
-        (n, t) -> {
-          Redactor.Result r = redactor.redact(Strings.abbreviate(t, MAX_LINE_CHARS));
-          sendable.put(n, neutralise(r.text()));
-        });
+    // redacted on demand: a 5,000-error-line log must not cost 5,000 redactions for 200 lines shown
+    Map<Integer, String> sendable = new Sendable(known, redactor);
 
     String nonce = nonces.get();
     String actions = String.join(", ", Actions.names()) + ", " + Actions.NONE;
@@ -304,6 +307,38 @@ public final class PromptBuilder {
         + " matching line(s) left out because the passing run has them too).";
   }
 
+  /** The known lines as they may be sent: capped, redacted and neutralised, computed once each. */
+  private static final class Sendable extends java.util.AbstractMap<Integer, String> {
+    private final Map<Integer, String> known;
+    private final Redactor redactor;
+    private final Map<Integer, String> done = new HashMap<>();
+
+    Sendable(Map<Integer, String> known, Redactor redactor) {
+      this.known = known;
+      this.redactor = redactor;
+    }
+
+    @Override
+    public String get(Object key) {
+      String raw = known.get(key);
+      if (raw == null) {
+        return null;
+      }
+      return done.computeIfAbsent(
+          (Integer) key, k -> neutralise(redactor.mask(Strings.abbreviate(raw, MAX_LINE_CHARS))));
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return known.containsKey(key);
+    }
+
+    @Override
+    public Set<Entry<Integer, String>> entrySet() {
+      throw new UnsupportedOperationException("iterate the seeds, not every known line");
+    }
+  }
+
   /** Stops a log line from closing the untrusted-data wrapper or opening a new one. */
   static String neutralise(String s) {
     String out = s;
@@ -322,7 +357,7 @@ public final class PromptBuilder {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(VERSION.getBytes(StandardCharsets.UTF_8));
       int taken = 0;
-      for (int seed : seeds(scan)) {
+      for (int seed : seeds(scan, false)) {
         String t = sendable.get(seed);
         if (t == null) {
           continue;
