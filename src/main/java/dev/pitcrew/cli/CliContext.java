@@ -99,17 +99,23 @@ final class CliContext {
 
   /** The remediation actions of this build; empty until an action package is wired in here. */
   Optional<dev.pitcrew.remediation.Remediation> remediation() {
-    return Optional.empty();
+    return Optional.of(dev.pitcrew.remediation.Remediations.standard(env));
   }
 
   /** The risk policy of this build; empty means every plan waits for a person. */
   Optional<dev.pitcrew.policy.RiskPolicy> riskPolicy() {
-    return Optional.empty();
+    boolean killSwitch = Boolean.parseBoolean(env.getOrDefault("PITCREW_KILL_SWITCH", "false"));
+    int maxAttempts = Integer.parseInt(env.getOrDefault("PITCREW_MAX_ATTEMPTS", "3"));
+    return Optional.of(
+        new dev.pitcrew.policy.StandardRiskPolicy(
+            killSwitch, maxAttempts, dev.pitcrew.policy.RepoSettings.DEFAULT));
   }
 
   /** The notifiers configured for this build; the forges carry comments and incident issues. */
   List<dev.pitcrew.notify.Notifier> notifiers(
       dev.pitcrew.config.PitcrewConfig config, List<dev.pitcrew.forge.Forge> forges) {
-    return List.of();
+    var notify = dev.pitcrew.notify.NotifyConfig.fromLookup(config::get);
+    return List.of(
+        notify.build(forges, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
   }
 }

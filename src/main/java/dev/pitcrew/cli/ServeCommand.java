@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -112,19 +111,12 @@ final class ServeCommand implements Callable<Integer> {
     for (String e : notify.problems()) {
       spec.commandLine().getErr().println("pitcrew: notifications: " + e);
     }
-    List<Forge> forges = forges(config);
-    PitcrewService.Parts parts =
-        new PitcrewService.Parts(
-            forges,
-            Optional.empty(),
-            Optional.empty(),
-            List.of(notify.build(forges, Executors.newVirtualThreadPerTaskExecutor())),
     List<Forge> forgeList = forges(config);
     PitcrewService.Parts parts =
         new PitcrewService.Parts(
             forgeList,
-            Optional.empty(),
-            Optional.empty(),
+            ctx.remediation(),
+            ctx.riskPolicy(),
             List.of(notify.build(forgeList, Executors.newVirtualThreadPerTaskExecutor())),
             ctx.diagnoser(true),
             playbooks.catalog(),

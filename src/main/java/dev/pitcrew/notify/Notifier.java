@@ -23,9 +23,6 @@ public interface Notifier {
    * @throws DeliveryException when the sink refused or could not be reached; its {@code retryable}
    *     flag tells the fan-out whether another attempt can help
    */
-  Optional<String> deliver(Notification notification) throws DeliveryException;
-
-  /** Delivers once; returns true when the sink accepted it. Never throws. */
   default Optional<String> deliver(Notification notification) throws DeliveryException {
     // for implementations that only say yes or no (override one of deliver and send)
     if (!send(notification)) {
