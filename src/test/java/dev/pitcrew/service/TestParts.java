@@ -115,9 +115,9 @@ public final class TestParts {
     }
 
     @Override
-    public boolean send(Notification n) {
+    public Optional<String> deliver(Notification n) {
       forge.record("notify", n.kind() + ":" + n.actionId());
-      return true;
+      return Optional.empty();
     }
   }
 
