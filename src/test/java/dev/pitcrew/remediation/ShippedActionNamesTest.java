@@ -13,7 +13,16 @@ import org.junit.jupiter.api.Test;
 class ShippedActionNamesTest {
   /** Named by playbooks, deliberately not automated (see ADR 0010). */
   static final Set<String> FOR_PEOPLE =
-      Set.of("reduce_parallelism", "raise_ulimit", "quarantine_flaky_test");
+      Set.of(
+          "reduce_parallelism",
+          "raise_ulimit",
+          "quarantine_flaky_test",
+          // dependency and environment advice: versions, lockfiles, toolchains need a person
+          "pin_dependency",
+          "update_lockfile",
+          "install_tool",
+          "set_runtime_version",
+          "notify_developer");
 
   @Test
   void everyPlaybookStepIsARegisteredActionOrKnowinglyForPeople() {

@@ -212,6 +212,49 @@ public final class Actions {
     add(m, "quarantine_flaky_test", Map.of("threshold", NUM));
     add(m, "raise_ulimit", Map.of("limit", new OneOf(Set.of("nofile", "nproc")), "value", NUM));
     add(m, "reduce_parallelism", Map.of("factor", NUM));
+    // advice for a person: the registry turns these into suggestions and never applies them
+    Shape ecosystem =
+        new OneOf(
+            Set.of(
+                "pip",
+                "npm",
+                "maven",
+                "gradle",
+                "go",
+                "bundler",
+                "cargo",
+                "composer",
+                "conda",
+                "nuget",
+                "apt",
+                "dnf",
+                "r"));
+    Shape file = new RepoPath(false);
+    Shape pkg = new Matches("package name", PACKAGE);
+    add(
+        m,
+        "pin_dependency",
+        Map.of(
+            "ecosystem",
+            ecosystem,
+            "file",
+            file,
+            "package",
+            pkg,
+            "version",
+            TEXT,
+            "artifact",
+            TEXT,
+            "configuration",
+            TEXT,
+            "gem",
+            pkg,
+            "detail",
+            TEXT));
+    add(m, "update_lockfile", Map.of("ecosystem", ecosystem, "file", file));
+    add(m, "install_tool", Map.of("tool", TEXT, "missing", TEXT, "package", pkg));
+    add(m, "set_runtime_version", Map.of("runtime", TEXT, "required", TEXT));
+    add(m, "notify_developer", Map.of("detail", TEXT, "ecosystem", ecosystem));
     add(
         m,
         "free_disk",
