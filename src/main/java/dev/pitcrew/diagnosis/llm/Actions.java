@@ -149,6 +149,8 @@ public final class Actions {
             "backoff",
             new OneOf(Set.of("exponential", "linear", "none")),
             "min_delay_minutes",
+            NUM,
+            "backoff_seconds",
             NUM));
     add(
         m,
@@ -159,9 +161,10 @@ public final class Actions {
             "file", new RepoPath(true),
             "module", new Matches("package name", PACKAGE),
             "package", new Matches("package name", PACKAGE),
-            "version", new Matches("version", Pattern.compile("[0-9][A-Za-z0-9.+-]{0,39}"))),
+            "version", new Matches("version", Pattern.compile("[0-9][A-Za-z0-9.+-]{0,39}")),
+            "dev", new OneOf(Set.of("true", "false"))),
         Set.of("module", "package"));
-    add(m, "set_ci_variable", Map.of("name", new SafeVariable()), Set.of("name"));
+    add(m, "set_ci_variable", Map.of("name", new SafeVariable(), "value", TEXT), Set.of("name"));
     add(
         m,
         "increase_memory",
@@ -254,7 +257,7 @@ public final class Actions {
     add(m, "update_lockfile", Map.of("ecosystem", ecosystem, "file", file));
     add(m, "install_tool", Map.of("tool", TEXT, "missing", TEXT, "package", pkg));
     add(m, "set_runtime_version", Map.of("runtime", TEXT, "required", TEXT));
-    add(m, "notify_developer", Map.of("detail", TEXT, "ecosystem", ecosystem));
+    add(m, "notify_developer", Map.of("detail", TEXT, "ecosystem", ecosystem, "missing", TEXT));
     add(
         m,
         "free_disk",
