@@ -516,23 +516,49 @@ public final class IncidentWorkflow {
           inc.verdictReason()
               .or(() -> Optional.ofNullable(a.rootCause()))
               .orElse("Pitcrew could not diagnose this failure; the audit trail says why");
-      List<String> sent = send(kind, inc, a, reason);
-      incidents.update(
-          inc.incidentId(), cols("step", DONE), cols("user_notified", !sent.isEmpty()));
+      var ticket = new java.util.concurrent.atomic.AtomicReference<String>();
+      List<String> sent = send(kind, inc, a, reason, ticket::set);
+      Map<String, Object> actionCols = new java.util.LinkedHashMap<>();
+      actionCols.put("user_notified", !sent.isEmpty());
+      if (a.incidentUrl() == null && ticket.get() != null) {
+        // an incident tracker (PagerDuty, Opsgenie, a webhook) opened the ticket
+        actionCols.put("incident_url", ticket.get());
+      }
+      incidents.update(inc.incidentId(), cols("step", DONE), actionCols);
       return new Next.Done();
     }
     return moveTo(inc, DONE, cols(), cols());
   }
 
   private List<String> send(Notification.Kind kind, Incident inc, ActionRecord a, String reason) {
+    return send(kind, inc, a, reason, url -> {});
+  }
+
+  private List<String> send(
+      Notification.Kind kind,
+      Incident inc,
+      ActionRecord a,
+      String reason,
+      java.util.function.Consumer<String> ticket) {
     Notification n = notification(kind, a, reason);
+    if (a.incidentUrl() != null) {
+      n = n.withIncidentUrl(a.incidentUrl());
+    }
+    if (!settings.publicUrl().isEmpty()) {
+      n =
+          n.withLinks(
+              Optional.empty(), Optional.of(settings.publicUrl() + "/actions/" + a.actionId()));
+    }
     List<String> sent = new ArrayList<>();
     for (Notifier s : notifiers) {
       try {
-        if (s.send(n)) {
-          sent.add(s.name());
+        if (!s.accepts(n)) {
+          continue;
         }
-      } catch (RuntimeException e) {
+        Optional<String> created = s.deliver(n);
+        sent.add(s.name());
+        created.filter(u -> !u.isBlank()).ifPresent(ticket);
+      } catch (dev.pitcrew.notify.DeliveryException | RuntimeException e) {
         LOG.warn("notifier {} failed: {}", s.name(), e.getMessage());
       }
     }

@@ -114,11 +114,16 @@ public final class TestParts {
       return "table";
     }
 
+    /** Like an incident tracker, answers a manual review with the ticket it opened. */
     @Override
     public Optional<String> deliver(Notification n) {
       forge.record("notify", n.kind() + ":" + n.actionId());
-      return Optional.empty();
+      return n.kind() == Notification.Kind.MANUAL_REVIEW
+          ? Optional.of(TICKETS + n.actionId())
+          : Optional.empty();
     }
+
+    public static final String TICKETS = "https://tickets.example.com/";
   }
 
   public static RiskPolicy policy(Verdict.Decision d) {

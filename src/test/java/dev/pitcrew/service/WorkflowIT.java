@@ -172,6 +172,21 @@ class WorkflowIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
+  void aTicketOpenedByANotifierIsRecordedAsTheIncidentUrl(String kind) {
+    start(kind, Verdict.Decision.DENY, Map.of());
+    forge.seed(run(5009, 1), "failed", TestParts.RUNNER_LOST_LOG);
+    http.github(SECRET, "workflow_run", "d-9", runEvent(5009, 1, "failure"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status().equals("none") ? false : only().userNotified());
+    String id = only().actionId();
+    assertThat(forge.targets("notify")).containsExactly("MANUAL_REVIEW:" + id);
+    assertThat(forge.calls("rerun")).isZero();
+    assertThat(only().incidentUrl()).isEqualTo(TestParts.TableNotifier.TICKETS + id);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
   void aPlanThePolicyAsksAboutWaitsForApproval(String kind) {
     start(kind, Verdict.Decision.ASK, Map.of("PITCREW_VERIFY_POLL_INTERVAL", "300ms"));
     forge.seed(run(5003, 1), "failed", TestParts.RUNNER_LOST_LOG);
