@@ -241,10 +241,45 @@ public final class IncidentWorkflow {
         cols("risk_level", d.riskLevel().max(plan.get().risk()).wire()));
   }
 
+  /**
+   * The policy as the repository's {@code .pitcrew.yml} at the failed commit shapes it; the
+   * defaults when there is no such file, and the defaults with an audit entry when it is invalid or
+   * cannot be read.
+   */
+  private RiskPolicy repositoryPolicy(Incident inc, ActionRecord a) {
+    Optional<Forge> forge = forges.forProvider(inc.run().repo().provider());
+    if (forge.isEmpty()) {
+      return policy;
+    }
+    try {
+      Optional<String> text =
+          forge
+              .get()
+              .fileContent(
+                  inc.run().repo(),
+                  dev.pitcrew.policy.RepoSettings.FILE,
+                  a.commitSha() != null ? a.commitSha() : a.branch());
+      if (text.isEmpty()) {
+        return policy;
+      }
+      RiskPolicy shaped = policy.forRepository(text.get());
+      audit(
+          inc, "policy", "repository.settings", dev.pitcrew.policy.RepoSettings.FILE + " applied");
+      return shaped;
+    } catch (IOException | RuntimeException e) {
+      audit(
+          inc,
+          "policy",
+          "repository.settings",
+          dev.pitcrew.policy.RepoSettings.FILE + " ignored: " + e.getMessage());
+      return policy;
+    }
+  }
+
   private Next judge(Incident inc, ActionRecord a) {
     Diagnosis d = DiagnosisCodec.read(inc.diagnosisJson().orElseThrow());
     Plan p = DiagnosisCodec.readPlan(inc.planJson().orElseThrow());
-    Verdict v = policy.judge(d, p, a.attempt());
+    Verdict v = repositoryPolicy(inc, a).judge(d, p, a.attempt());
     audit(inc, "policy", "judged", v.decision() + ": " + v.reason());
     Map<String, Object> verdict =
         cols("verdict", v.decision().name(), "verdict_reason", v.reason());

@@ -10,4 +10,15 @@ import dev.pitcrew.remediation.Plan;
  */
 public interface RiskPolicy {
   Verdict judge(Diagnosis diagnosis, Plan plan, int attempt);
+
+  /**
+   * This policy as tightened (or, for workflow edits, opted into) by a repository's own {@code
+   * .pitcrew.yml}, given its text. Policies without repository settings ignore it.
+   *
+   * @throws IllegalArgumentException when the file is invalid; the caller keeps the defaults and
+   *     records why
+   */
+  default RiskPolicy forRepository(String settingsYaml) {
+    return this;
+  }
 }

@@ -40,6 +40,11 @@ public final class StandardRiskPolicy implements RiskPolicy {
   }
 
   @Override
+  public RiskPolicy forRepository(String settingsYaml) {
+    return new StandardRiskPolicy(killSwitch, maxAttempts, RepoSettings.parse(settingsYaml));
+  }
+
+  @Override
   public Verdict judge(Diagnosis d, Plan plan, int attempt) {
     if (killSwitch) {
       return deny("the global kill switch is on, so Pitcrew applies nothing");

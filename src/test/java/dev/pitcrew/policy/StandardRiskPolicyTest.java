@@ -1,6 +1,7 @@
 package dev.pitcrew.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pitcrew.diagnosis.Category;
 import dev.pitcrew.diagnosis.Diagnosis;
@@ -143,6 +144,30 @@ class StandardRiskPolicyTest {
     var deny = RepoSettings.parse("remediation: {workflow_changes: deny}");
     assertThat(new StandardRiskPolicy(deny).judge(res, edit, 1).decision())
         .isEqualTo(Decision.DENY);
+  }
+
+  @Test
+  void aRepositorysOwnFileShapesThePolicyButKeepsTheGlobalKillSwitch() {
+    Plan edit =
+        new Plan(
+            "free_disk",
+            RiskLevel.LOW,
+            "s",
+            List.of(Plans.change(".github/workflows/ci.yml", "a\n", "b\n")),
+            List.of(),
+            Map.of());
+    Diagnosis res = d(Category.RESOURCE, RiskLevel.LOW, "rules");
+    RiskPolicy opted = policy.forRepository("remediation: {workflow_changes: allow}\n");
+    assertThat(opted.judge(res, edit, 1).decision()).isEqualTo(Decision.ALLOW);
+    assertThat(policy.forRepository("enabled: false\n").judge(res, edit, 1).decision())
+        .isEqualTo(Decision.DENY);
+    RiskPolicy killed =
+        new StandardRiskPolicy(true, 3, RepoSettings.DEFAULT)
+            .forRepository("remediation: {workflow_changes: allow}\n");
+    assertThat(killed.judge(res, edit, 1).decision()).isEqualTo(Decision.DENY);
+    assertThatThrownBy(() -> policy.forRepository("remediation: {workflow_changes: maybe}\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("workflow_changes");
   }
 
   @Test
