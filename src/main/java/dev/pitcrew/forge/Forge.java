@@ -115,6 +115,15 @@ public interface Forge {
     return Optional.empty();
   }
 
+  /**
+   * The newest run or pipeline that a push of this commit started, if the forge knows of one yet:
+   * how a fix delivered as a commit on a branch is verified. Forges that cannot tell answer empty,
+   * and the fix is then verified by a person merging the pull request.
+   */
+  default Optional<RunRef> runForCommit(RepoRef repo, String sha) throws IOException {
+    return Optional.empty();
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }

@@ -354,6 +354,14 @@ public final class IncidentWorkflow {
       action.put("outcome", "failure");
       return moveTo(inc, ESCALATE, cols(), action);
     }
+    if (dev.pitcrew.remediation.Plans.SUGGESTION.equals(plan.action())) {
+      // advice for a person changed nothing: the failure is theirs to fix, not a success of ours
+      action.put("status", "skipped");
+      action.put("outcome", "manual");
+      action.put("auto_fix_applied", false);
+      action.put("finished_at", clock.instant());
+      return moveTo(inc, NOTIFY, cols(), action);
+    }
     action.put("auto_fix_applied", true);
     if (o.newRun().isPresent()) {
       RunRef nr = o.newRun().get();

@@ -103,7 +103,19 @@ public final class RecordingForge implements Forge {
     }
     calls.add("commit " + branch + " " + files.keySet());
     b.putAll(files);
-    return "c" + (++commits);
+    String sha = "c" + (++commits);
+    pushed.add(sha);
+    return sha;
+  }
+
+  /** Commits pushed through {@link #commitFiles}; each started one pipeline run. */
+  public final java.util.Set<String> pushed = new java.util.LinkedHashSet<>();
+
+  @Override
+  public java.util.Optional<dev.pitcrew.forge.RunRef> runForCommit(RepoRef repo, String sha) {
+    return pushed.contains(sha)
+        ? java.util.Optional.of(new dev.pitcrew.forge.RunRef(repo, "run-of-" + sha, 1))
+        : java.util.Optional.empty();
   }
 
   @Override

@@ -54,6 +54,16 @@ public final class TestParts {
       if (!d.remediationStrategy().equals("retry_pipeline")) {
         return Optional.empty();
       }
+      if (hook.equals("advise")) {
+        return Optional.of(
+            new Plan(
+                dev.pitcrew.remediation.Plans.SUGGESTION,
+                d.riskLevel(),
+                "a person should look at the runner",
+                List.of(),
+                List.of(),
+                Map.of()));
+      }
       return Optional.of(
           new Plan(
               "retry_pipeline",
@@ -66,6 +76,10 @@ public final class TestParts {
 
     @Override
     public Outcome apply(Plan plan, RemediationContext ctx) throws IOException {
+      if (plan.action().equals(dev.pitcrew.remediation.Plans.SUGGESTION)) {
+        return new Outcome(
+            Outcome.Status.NOTHING_TO_DO, plan.summary(), Optional.empty(), Optional.empty());
+      }
       RunRef next =
           new RunRef(
               ctx.run().ref().repo(), ctx.run().ref().runId(), ctx.run().ref().attempt() + 1);

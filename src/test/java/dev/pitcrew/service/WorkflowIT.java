@@ -43,6 +43,10 @@ class WorkflowIT {
   Http http;
 
   void start(String kind, Verdict.Decision decision, Map<String, String> extra) {
+    start(kind, decision, extra, "none");
+  }
+
+  void start(String kind, Verdict.Decision decision, Map<String, String> extra, String hook) {
     settings = new HashMap<>(kind.equals("h2") ? TestDatabases.h2(tmp) : TestDatabases.postgres());
     settings.put("PITCREW_GITHUB_WEBHOOK_SECRET", SECRET);
     settings.put("PITCREW_API_TOKEN", TOKEN);
@@ -57,8 +61,7 @@ class WorkflowIT {
     PitcrewConfig config = PitcrewConfig.of(settings);
     var probe = dev.pitcrew.store.Database.open(config);
     forge = new TableForge(probe.jdbi());
-    service =
-        PitcrewService.start(config, TestParts.parts(forge, "none", decision), "127.0.0.1", 0);
+    service = PitcrewService.start(config, TestParts.parts(forge, hook, decision), "127.0.0.1", 0);
     http = new Http(service.port());
     closeLater = probe;
   }
@@ -168,6 +171,22 @@ class WorkflowIT {
     forge.setOutcome(run(5002, 2), "passed");
     await().atMost(Duration.ofSeconds(30)).until(() -> status().equals("succeeded"));
     assertThat(events(only().actionId())).doesNotContain("verify.webhook").contains("verified");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void adviceForAPersonIsNotRecordedAsAFix(String kind) {
+    start(kind, Verdict.Decision.NOTIFY, Map.of(), "advise");
+    forge.seed(run(5011, 1), "failed", TestParts.RUNNER_LOST_LOG);
+    http.github(SECRET, "workflow_run", "d-11", runEvent(5011, 1, "failure"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !status().equals("none") && only().userNotified());
+    ActionRecord a = only();
+    assertThat(a.status()).isEqualTo("skipped");
+    assertThat(a.outcome()).isEqualTo("manual");
+    assertThat(a.autoFixApplied()).isFalse();
+    assertThat(forge.targets("notify")).containsExactly("MANUAL_REVIEW:" + a.actionId());
   }
 
   @ParameterizedTest

@@ -266,6 +266,12 @@ public final class LocalForge implements Forge, AutoCloseable {
         .toList();
   }
 
+  @Override
+  public Optional<RunRef> runForCommit(RepoRef repo, String sha) {
+    List<Run> runs = runsFor(repo, sha);
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1).ref());
+  }
+
   /** Every run of a repository, oldest first. */
   public List<Run> runs(RepoRef repo) {
     return store.runs(r -> r.repo().equals(repo.fullName())).stream().map(this::toRun).toList();

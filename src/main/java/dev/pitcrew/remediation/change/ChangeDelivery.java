@@ -4,6 +4,7 @@ import dev.pitcrew.diagnosis.Diagnosis;
 import dev.pitcrew.diagnosis.RiskLevel;
 import dev.pitcrew.forge.Forge;
 import dev.pitcrew.forge.PullRequest;
+import dev.pitcrew.forge.RunRef;
 import dev.pitcrew.remediation.Outcome;
 import dev.pitcrew.remediation.Plan;
 import dev.pitcrew.remediation.Plans;
@@ -110,17 +111,17 @@ public final class ChangeDelivery {
     String title = plan.params().getOrDefault(Plans.PR_TITLE, "pitcrew: " + plan.summary());
     String body = plan.params().getOrDefault(Plans.PR_BODY, plan.summary());
     String detail;
+    Optional<RunRef> newRun = Optional.empty();
     if (pending.isEmpty()) {
       detail = "the change was already committed on " + branch;
     } else {
       String sha = forge.commitFiles(ctx.repo(), branch, title, pending);
       detail = "committed " + String.join(", ", pending.keySet()) + " as " + sha + " on " + branch;
+      // the push starts the branch's pipeline: that run verifies the fix
+      newRun = forge.runForCommit(ctx.repo(), sha);
     }
     PullRequest pr = forge.ensurePullRequest(ctx.repo(), branch, base, title, body, List.of(LABEL));
     return new Outcome(
-        Outcome.Status.APPLIED,
-        detail + "; pull request " + pr.url(),
-        Optional.empty(),
-        Optional.of(pr));
+        Outcome.Status.APPLIED, detail + "; pull request " + pr.url(), newRun, Optional.of(pr));
   }
 }

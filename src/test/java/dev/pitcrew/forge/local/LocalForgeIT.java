@@ -314,6 +314,10 @@ class LocalForgeIT {
 
     List<Run> pushed = forge.runsFor(repo, sha);
     assertThat(pushed).as("a push starts the pipelines once").hasSize(1);
+    assertThat(forge.runForCommit(repo, sha))
+        .as("the run a fix's push started is how the fix is verified")
+        .contains(pushed.get(0).ref());
+    assertThat(forge.runForCommit(repo, "0".repeat(40))).isEmpty();
     Run onBranch = forge.awaitCompletion(pushed.get(0).ref(), WAIT);
     assertThat(onBranch.outcome()).as(() -> logOf(onBranch)).isEqualTo("passed");
 

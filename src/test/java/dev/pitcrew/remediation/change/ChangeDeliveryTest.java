@@ -44,6 +44,9 @@ class ChangeDeliveryTest {
     Outcome o = ChangeDelivery.deliver(plan(), ctx);
     assertThat(o.status()).isEqualTo(Outcome.Status.APPLIED);
     assertThat(o.pullRequest()).isPresent();
+    assertThat(o.newRun())
+        .as("the pipeline the fix's push started verifies it")
+        .hasValueSatisfying(r -> assertThat(r.runId()).isEqualTo("run-of-c1"));
     assertThat(forge.branches.get("pitcrew/inc-1-add_dependency"))
         .containsEntry("requirements.txt", "flask\nrequests\n");
     assertThat(forge.branches.get("main")).containsEntry("requirements.txt", "flask\n");
