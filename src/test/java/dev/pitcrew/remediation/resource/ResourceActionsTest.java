@@ -129,6 +129,19 @@ class ResourceActionsTest {
   }
 
   @Test
+  void raisesAGithubJobContainerMemoryLimitToTheFloor() throws Exception {
+    String before =
+        "name: Report\non: push\njobs:\n  report:\n    runs-on: ubuntu-latest\n    container:\n"
+            + "      image: eclipse-temurin:21\n      options: --memory 64m # small\n    steps:\n"
+            + "      - run: java src/ReportJob.java\n";
+    Plan p = plan(new IncreaseJvmHeap(), Map.of(".github/workflows/ci.yml", before), Map.of());
+    assertThat(after(p, ".github/workflows/ci.yml"))
+        .isEqualTo(before.replace("--memory 64m", "--memory 512m"));
+    assertThat(IncreaseJvmHeap.raiseMemory("2g", 1.5)).isEqualTo("3072m");
+    assertThat(IncreaseJvmHeap.raiseMemory("64m", 1.5)).isEqualTo("512m");
+  }
+
+  @Test
   void addsMavenOptsWhenNothingSetsAHeap() throws Exception {
     Plan p =
         plan(
