@@ -73,6 +73,23 @@ class ResourceActionsTest {
   }
 
   @Test
+  void raisesAGitlabTimeoutInSecondsToTheFloorKeepingTheRest() throws Exception {
+    String gl =
+        "stages: [test]\n\nintegration:\n  stage: test\n  timeout: 4s # short\n"
+            + "  script:\n    - python3 tools/integration_suite.py\n";
+    Plan p = plan(new IncreaseJobTimeout(), Map.of(".gitlab-ci.yml", gl), Map.of());
+    assertThat(after(p, ".gitlab-ci.yml")).isEqualTo(gl.replace("timeout: 4s", "timeout: 10m"));
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("30 seconds", 2)))
+        .isEqualTo("10m");
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("10 minutes", 2)))
+        .isEqualTo("20m");
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("1h 30m", 2)))
+        .isEqualTo("3h");
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("45m 10s", 1.5)))
+        .isEqualTo("1h 7m 45s");
+  }
+
+  @Test
   void aTimeoutAtGithubsLimitIsAdvice() throws Exception {
     Plan p =
         plan(
