@@ -2,6 +2,7 @@ package dev.pitcrew.remediation.config;
 
 import dev.pitcrew.diagnosis.Diagnosis;
 import dev.pitcrew.diagnosis.RiskLevel;
+import dev.pitcrew.forge.RunRef;
 import dev.pitcrew.remediation.Action;
 import dev.pitcrew.remediation.Outcome;
 import dev.pitcrew.remediation.Plan;
@@ -94,17 +95,45 @@ public final class SetCiVariable implements Action {
     if (defaults.valueOf(var).filter(value::equals).isEmpty()) {
       return Plans.failed(var + "=" + value + " is not in the table of safe defaults any more");
     }
-    if (ctx.forge().variable(ctx.repo(), var).isPresent()) {
+    Optional<String> existing = ctx.forge().variable(ctx.repo(), var);
+    if (existing.isPresent() && !existing.get().equals(value)) {
       return Plans.nothing(var + " is already set; Pitcrew does not overwrite it");
     }
-    Optional<String> previous = ctx.forge().setVariable(ctx.repo(), var, value);
-    return Plans.applied(
-        "set "
-            + var
-            + "="
-            + value
-            + (previous.isEmpty()
-                ? "; it was unset, so the rollback is deleting it"
-                : "; a concurrent value was replaced and recorded for rollback"));
+    String detail;
+    if (existing.isPresent()) {
+      // An earlier attempt set it; re-run only if no re-run of this run is under way already.
+      if ("running".equals(ctx.forge().run(ctx.run().ref()).outcome())) {
+        return Plans.nothing(
+            var
+                + "="
+                + value
+                + " is already set and run "
+                + ctx.run().ref().runId()
+                + " is already running again");
+      }
+      detail = var + "=" + value + " was already set";
+    } else {
+      Optional<String> previous = ctx.forge().setVariable(ctx.repo(), var, value);
+      detail =
+          "set "
+              + var
+              + "="
+              + value
+              + (previous.isEmpty()
+                  ? "; it was unset, so the rollback is deleting it"
+                  : "; a concurrent value was replaced and recorded for rollback");
+    }
+    // A variable only takes effect in a new run: re-run the failed jobs so the fix is verified.
+    RunRef next = ctx.forge().rerunFailedJobs(ctx.run().ref());
+    return new Outcome(
+        Outcome.Status.APPLIED,
+        detail
+            + "; re-ran the failed jobs of run "
+            + next.runId()
+            + " (attempt "
+            + next.attempt()
+            + ")",
+        Optional.of(next),
+        Optional.empty());
   }
 }

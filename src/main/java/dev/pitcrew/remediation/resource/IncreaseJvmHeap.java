@@ -21,6 +21,14 @@ public final class IncreaseJvmHeap extends CiEdit {
   public static final String NAME = "increase_jvm_heap";
   private static final Pattern XMX = Pattern.compile("-Xmx(\\d+[kKmMgG]?)");
 
+  /** A job container's {@code options: --memory 64m} (or {@code -m 64m}, {@code --memory=64m}). */
+  private static final Pattern CONTAINER_MEMORY =
+      Pattern.compile(
+          "(?m)^[ \\t]+options:[^\\n#]*?(?:--memory[= ]|-m )[ ]*(\\d+[kKmMgG]?)(?![\\w-])");
+
+  /** The smallest container memory limit Pitcrew raises to, in MiB: a JVM needs room to start. */
+  static final long CONTAINER_MEMORY_FLOOR_MIB = 512;
+
   @Override
   public String name() {
     return NAME;
@@ -48,6 +56,19 @@ public final class IncreaseJvmHeap extends CiEdit {
     if (!out.isEmpty()) {
       return out;
     }
+    for (CiConfig.File c : ci) {
+      if (c.gitlab()) {
+        continue;
+      }
+      String after = CiConfig.replaceGroup(c.text(), CONTAINER_MEMORY, v -> raiseMemory(v, f));
+      if (!after.equals(c.text())) {
+        out.put(c.path(), after);
+        notes.add("the job container's --memory limit is the JVM's heap limit, so it is raised");
+      }
+    }
+    if (!out.isEmpty()) {
+      return out;
+    }
     boolean gradle =
         files.read("build.gradle").isPresent() || files.read("build.gradle.kts").isPresent();
     if (gradle) {
@@ -67,6 +88,21 @@ public final class IncreaseJvmHeap extends CiEdit {
               : CiConfig.addToTopLevelBlock(c.text(), "env", "MAVEN_OPTS", "-Xmx3g", "jobs"));
     }
     return out;
+  }
+
+  /** A docker {@code --memory} value × f, at least {@link #CONTAINER_MEMORY_FLOOR_MIB}, in MiB. */
+  static String raiseMemory(String value, double f) {
+    char unit = Character.toLowerCase(value.charAt(value.length() - 1));
+    String digits = Character.isDigit(unit) ? value : value.substring(0, value.length() - 1);
+    double mib =
+        switch (unit) {
+          case 'k' -> Long.parseLong(digits) / 1024.0;
+          case 'm' -> Long.parseLong(digits);
+          case 'g' -> Long.parseLong(digits) * 1024.0;
+          default -> Long.parseLong(digits) / (1024.0 * 1024.0);
+        };
+    long raised = Math.max((long) Math.ceil(mib * f), CONTAINER_MEMORY_FLOOR_MIB);
+    return raised + "m";
   }
 
   /** Scales -Xmx only on the org.gradle.jvmargs line; other lines and comments stay. */

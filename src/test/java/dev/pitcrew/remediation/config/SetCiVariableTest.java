@@ -40,10 +40,27 @@ class SetCiVariableTest {
     RemediationContext ctx = Fixtures.context(forge, 1, null);
     Outcome o = action.apply(p, ctx);
     Outcome again = action.apply(p, ctx);
-    assertThat(o.detail()).contains("rollback is deleting it");
+    assertThat(o.detail()).contains("rollback is deleting it").contains("re-ran");
+    assertThat(o.newRun()).isPresent();
+    assertThat(o.newRun().orElseThrow().attempt()).isEqualTo(ctx.run().ref().attempt() + 1);
     assertThat(again.status()).isEqualTo(Outcome.Status.NOTHING_TO_DO);
+    assertThat(again.newRun()).isEmpty();
     assertThat(forge.variables).containsExactly(Map.entry("TZ", "UTC"));
-    assertThat(forge.calls).containsExactly("set TZ");
+    assertThat(forge.calls).containsExactly("set TZ", "rerun " + ctx.run().ref().runId());
+  }
+
+  @Test
+  void aValueSetByAnEarlierAttemptStillGetsItsVerifyingRunButOnlyOnce() throws Exception {
+    RecordingForge forge = new RecordingForge();
+    Plan p = plan(forge, "TZ");
+    forge.variables.put("TZ", "UTC");
+    RemediationContext ctx = Fixtures.context(forge, 1, null);
+    Outcome o = action.apply(p, ctx);
+    Outcome again = action.apply(p, ctx);
+    assertThat(o.status()).isEqualTo(Outcome.Status.APPLIED);
+    assertThat(o.newRun()).isPresent();
+    assertThat(again.status()).isEqualTo(Outcome.Status.NOTHING_TO_DO);
+    assertThat(forge.calls).containsExactly("rerun " + ctx.run().ref().runId());
   }
 
   @Test

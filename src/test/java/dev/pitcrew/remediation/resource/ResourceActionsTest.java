@@ -73,6 +73,23 @@ class ResourceActionsTest {
   }
 
   @Test
+  void raisesAGitlabTimeoutInSecondsToTheFloorKeepingTheRest() throws Exception {
+    String gl =
+        "stages: [test]\n\nintegration:\n  stage: test\n  timeout: 4s # short\n"
+            + "  script:\n    - python3 tools/integration_suite.py\n";
+    Plan p = plan(new IncreaseJobTimeout(), Map.of(".gitlab-ci.yml", gl), Map.of());
+    assertThat(after(p, ".gitlab-ci.yml")).isEqualTo(gl.replace("timeout: 4s", "timeout: 10m"));
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("30 seconds", 2)))
+        .isEqualTo("10m");
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("10 minutes", 2)))
+        .isEqualTo("20m");
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("1h 30m", 2)))
+        .isEqualTo("3h");
+    assertThat(IncreaseJobTimeout.duration(IncreaseJobTimeout.scaleSeconds("45m 10s", 1.5)))
+        .isEqualTo("1h 7m 45s");
+  }
+
+  @Test
   void aTimeoutAtGithubsLimitIsAdvice() throws Exception {
     Plan p =
         plan(
@@ -126,6 +143,19 @@ class ResourceActionsTest {
         .isEqualTo(
             "# build\norg.gradle.jvmargs=-Xmx3g -Dfile.encoding=UTF-8\norg.gradle.caching=true\n");
     assertThat(after(p, ".gitlab-ci.yml")).contains("MAVEN_OPTS: \"-Xmx1536m\"");
+  }
+
+  @Test
+  void raisesAGithubJobContainerMemoryLimitToTheFloor() throws Exception {
+    String before =
+        "name: Report\non: push\njobs:\n  report:\n    runs-on: ubuntu-latest\n    container:\n"
+            + "      image: eclipse-temurin:21\n      options: --memory 64m # small\n    steps:\n"
+            + "      - run: java src/ReportJob.java\n";
+    Plan p = plan(new IncreaseJvmHeap(), Map.of(".github/workflows/ci.yml", before), Map.of());
+    assertThat(after(p, ".github/workflows/ci.yml"))
+        .isEqualTo(before.replace("--memory 64m", "--memory 512m"));
+    assertThat(IncreaseJvmHeap.raiseMemory("2g", 1.5)).isEqualTo("3072m");
+    assertThat(IncreaseJvmHeap.raiseMemory("64m", 1.5)).isEqualTo("512m");
   }
 
   @Test
