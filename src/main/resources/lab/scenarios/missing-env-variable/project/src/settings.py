@@ -1,6 +1,7 @@
 import os
 
-LOG_LEVEL = os.environ["LOG_LEVEL"]
+# level names are case-insensitive, as in Python's logging and most loggers
+LOG_LEVEL = os.environ["LOG_LEVEL"].lower()
 LEVELS = ("debug", "info", "warning", "error")
 
 
