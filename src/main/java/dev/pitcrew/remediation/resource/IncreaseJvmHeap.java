@@ -22,7 +22,7 @@ public final class IncreaseJvmHeap extends CiEdit {
   private static final Pattern XMX = Pattern.compile("-Xmx(\\d+[kKmMgG]?)");
 
   /** A job container's {@code options: --memory 64m} (or {@code -m 64m}, {@code --memory=64m}). */
-  private static final Pattern CONTAINER_MEMORY =
+  static final Pattern CONTAINER_MEMORY =
       Pattern.compile(
           "(?m)^[ \\t]+options:[^\\n#]*?(?:--memory[= ]|-m )[ ]*(\\d+[kKmMgG]?)(?![\\w-])");
 

@@ -39,6 +39,25 @@ public final class IncreaseNodeHeap extends CiEdit {
     if (!out.isEmpty() || ci.isEmpty()) {
       return out;
     }
+    // a job container's memory limit caps Node's heap whatever NODE_OPTIONS says: raise the limit
+    double factor = Sizes.factor(d.remediationParams().get("factor"));
+    for (CiConfig.File f : ci) {
+      if (f.gitlab()) {
+        continue;
+      }
+      String after =
+          CiConfig.replaceGroup(
+              f.text(),
+              IncreaseJvmHeap.CONTAINER_MEMORY,
+              v -> IncreaseJvmHeap.raiseMemory(v, factor));
+      if (!after.equals(f.text())) {
+        out.put(f.path(), after);
+        notes.add("the job container's --memory limit caps Node's heap, so it is raised");
+      }
+    }
+    if (!out.isEmpty()) {
+      return out;
+    }
     String mb = d.remediationParams().getOrDefault("max_old_space_size_mb", "4096");
     if (!mb.matches("\\d{3,6}")) {
       mb = "4096";

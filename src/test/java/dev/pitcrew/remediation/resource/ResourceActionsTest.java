@@ -129,6 +129,17 @@ class ResourceActionsTest {
   }
 
   @Test
+  void raisesTheJobContainerMemoryThatCapsNodesHeap() throws Exception {
+    String before =
+        "name: Bundle\non: push\njobs:\n  bundle:\n    runs-on: ubuntu-latest\n    container:\n"
+            + "      image: node:20\n      options: --memory 48m\n    steps:\n"
+            + "      - run: node build.js\n";
+    Plan p = plan(new IncreaseNodeHeap(), Map.of(".github/workflows/ci.yml", before), Map.of());
+    assertThat(after(p, ".github/workflows/ci.yml"))
+        .isEqualTo(before.replace("--memory 48m", "--memory 512m"));
+  }
+
+  @Test
   void raisesGradleJvmargsAndMavenOpts() throws Exception {
     Plan p =
         plan(
