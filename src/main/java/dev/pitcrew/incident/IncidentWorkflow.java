@@ -559,13 +559,11 @@ public final class IncidentWorkflow {
           inc.verdictReason()
               .or(() -> Optional.ofNullable(a.rootCause()))
               .orElse("Pitcrew could not diagnose this failure; the audit trail says why");
-      var ticket = new java.util.concurrent.atomic.AtomicReference<String>();
-      List<String> sent = send(kind, inc, a, reason, ticket::set);
-      Map<String, Object> actionCols = new java.util.LinkedHashMap<>();
-      actionCols.put("user_notified", !sent.isEmpty());
-      if (a.incidentUrl() == null && ticket.get() != null) {
+      Delivery sent = send(kind, inc, a, reason);
+      Map<String, Object> actionCols = cols("user_notified", !sent.sinks().isEmpty());
+      if (a.incidentUrl() == null && sent.ticket().isPresent()) {
         // an incident tracker (PagerDuty, Opsgenie, a webhook) opened the ticket
-        actionCols.put("incident_url", ticket.get());
+        actionCols.put("incident_url", sent.ticket().get());
       }
       incidents.update(inc.incidentId(), cols("step", DONE), actionCols);
       return new Next.Done();
@@ -573,16 +571,10 @@ public final class IncidentWorkflow {
     return moveTo(inc, DONE, cols(), cols());
   }
 
-  private List<String> send(Notification.Kind kind, Incident inc, ActionRecord a, String reason) {
-    return send(kind, inc, a, reason, url -> {});
-  }
+  /** The sinks that accepted a notification, and the ticket one of them opened, if any. */
+  private record Delivery(List<String> sinks, Optional<String> ticket) {}
 
-  private List<String> send(
-      Notification.Kind kind,
-      Incident inc,
-      ActionRecord a,
-      String reason,
-      java.util.function.Consumer<String> ticket) {
+  private Delivery send(Notification.Kind kind, Incident inc, ActionRecord a, String reason) {
     Notification n = notification(kind, a, reason);
     if (a.incidentUrl() != null) {
       n = n.withIncidentUrl(a.incidentUrl());
@@ -593,14 +585,17 @@ public final class IncidentWorkflow {
               Optional.empty(), Optional.of(settings.publicUrl() + "/actions/" + a.actionId()));
     }
     List<String> sent = new ArrayList<>();
+    Optional<String> ticket = Optional.empty();
     for (Notifier s : notifiers) {
       try {
         if (!s.accepts(n)) {
           continue;
         }
-        Optional<String> created = s.deliver(n);
+        Optional<String> created = s.deliver(n).filter(u -> !u.isBlank());
         sent.add(s.name());
-        created.filter(u -> !u.isBlank()).ifPresent(ticket);
+        if (created.isPresent()) {
+          ticket = created;
+        }
       } catch (dev.pitcrew.notify.DeliveryException | RuntimeException e) {
         LOG.warn("notifier {} failed: {}", s.name(), e.getMessage());
       }
@@ -610,7 +605,7 @@ public final class IncidentWorkflow {
         "pitcrew",
         "notified",
         kind + " via " + (sent.isEmpty() ? "no sink" : String.join(", ", sent)));
-    return sent;
+    return new Delivery(sent, ticket);
   }
 
   private Notification notification(Notification.Kind kind, ActionRecord a, String reason) {
