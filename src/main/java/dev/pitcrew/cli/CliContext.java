@@ -97,18 +97,20 @@ final class CliContext {
 
   // --- the integrations of this build, shared by serve and demo ---
 
-  /** The remediation actions of this build; empty until an action package is wired in here. */
+  /** The remediation actions of this build, configured from the environment. */
   Optional<dev.pitcrew.remediation.Remediation> remediation() {
     return Optional.of(dev.pitcrew.remediation.Remediations.standard(env));
   }
 
-  /** The risk policy of this build; empty means every plan waits for a person. */
-  Optional<dev.pitcrew.policy.RiskPolicy> riskPolicy() {
+  /**
+   * The global risk policy (kill switch, attempt limit); a repository's {@code .pitcrew.yml} shapes
+   * it further through {@link dev.pitcrew.policy.RiskPolicy#forRepository}.
+   */
+  dev.pitcrew.policy.RiskPolicy riskPolicy() {
     boolean killSwitch = Boolean.parseBoolean(env.getOrDefault("PITCREW_KILL_SWITCH", "false"));
     int maxAttempts = Integer.parseInt(env.getOrDefault("PITCREW_MAX_ATTEMPTS", "3"));
-    return Optional.of(
-        new dev.pitcrew.policy.StandardRiskPolicy(
-            killSwitch, maxAttempts, dev.pitcrew.policy.RepoSettings.DEFAULT));
+    return new dev.pitcrew.policy.StandardRiskPolicy(
+        killSwitch, maxAttempts, dev.pitcrew.policy.RepoSettings.DEFAULT);
   }
 
   /** The notifiers configured for this build; the forges carry comments and incident issues. */

@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
           new PitcrewService.Parts(
               List.of(forge),
               ctx.remediation(),
-              ctx.riskPolicy(),
+              Optional.of(ctx.riskPolicy()),
               ctx.notifiers(config, List.of(forge)),
               ctx.diagnoser(true),
               playbooks.catalog(),

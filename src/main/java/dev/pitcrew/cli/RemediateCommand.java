@@ -8,7 +8,7 @@ import dev.pitcrew.forge.RunRef;
 import dev.pitcrew.logs.LogSource;
 import dev.pitcrew.logs.LogSources;
 import dev.pitcrew.policy.RepoSettings;
-import dev.pitcrew.policy.StandardRiskPolicy;
+import dev.pitcrew.policy.RiskPolicy;
 import dev.pitcrew.policy.Verdict;
 import dev.pitcrew.remediation.Plan;
 import dev.pitcrew.remediation.RemediationContext;
@@ -95,10 +95,8 @@ final class RemediateCommand implements Callable<Integer> {
       return 1;
     }
     RepoFiles files = RepoFiles.of(repo);
-    RepoSettings settings =
-        files.read(RepoSettings.FILE).map(RepoSettings::parse).orElse(RepoSettings.DEFAULT);
-    boolean kill = "true".equalsIgnoreCase(ctx.env().getOrDefault("PITCREW_KILL_SWITCH", ""));
-    StandardRiskPolicy policy = new StandardRiskPolicy(kill, 3, settings);
+    RiskPolicy global = ctx.riskPolicy();
+    RiskPolicy policy = files.read(RepoSettings.FILE).map(global::forRepository).orElse(global);
     RemediationRegistry registry = Remediations.standard(ctx.env());
     RemediationContext rc = context();
     Optional<Plan> maybe = registry.plan(d, rc, files);

@@ -116,7 +116,7 @@ final class ServeCommand implements Callable<Integer> {
         new PitcrewService.Parts(
             forgeList,
             ctx.remediation(),
-            ctx.riskPolicy(),
+            java.util.Optional.of(ctx.riskPolicy()),
             List.of(notify.build(forgeList, Executors.newVirtualThreadPerTaskExecutor())),
             ctx.diagnoser(true),
             playbooks.catalog(),
