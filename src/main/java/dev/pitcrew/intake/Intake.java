@@ -167,6 +167,24 @@ public final class Intake {
     } catch (IllegalArgumentException e) {
       return Answer.of(400, "malformed", e.getMessage());
     }
+    return decide(provider, event, delivery, ev, new String(body, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A failed run that the reconciler found on the forge, judged and stored exactly as its webhook
+   * would have been: the same fork, allow-list and bot rules, and the same fingerprint, so a run
+   * whose webhook did arrive (before or after) is a duplicate and opens nothing new.
+   */
+  public Answer reconciled(CiEvent.RunFailed f) {
+    return decide(
+        ReconciledRun.PROVIDER,
+        ReconciledRun.EVENT,
+        "reconcile:" + f.run().key(),
+        f,
+        ReconciledRun.encode(f));
+  }
+
+  private Answer decide(String provider, String event, String delivery, CiEvent ev, String text) {
     Inbox.Status status;
     String fingerprint = null;
     String reason;
@@ -198,7 +216,6 @@ public final class Intake {
         ok = 200;
       }
     }
-    String text = new String(body, StandardCharsets.UTF_8);
     Inbox.Stored stored =
         inbox.store(
             new Inbox.Delivery(provider, delivery, event, fingerprint, status, reason, text));

@@ -108,9 +108,10 @@ public final class PitcrewServer implements AutoCloseable {
                   "/health",
                   ctx -> {
                     Map<String, Health.Check> r = parts.health().run();
-                    boolean ok = Health.healthy(r);
+                    String state = parts.health().status(r);
+                    boolean ok = !state.equals("unready");
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("status", ok ? "ready" : "unready");
+                    body.put("status", state);
                     body.putAll(r);
                     ctx.status(ok ? 200 : 503).json(body);
                   });
