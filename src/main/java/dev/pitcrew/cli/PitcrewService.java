@@ -22,6 +22,7 @@ import dev.pitcrew.web.ApiRoutes;
 import dev.pitcrew.web.Auth;
 import dev.pitcrew.web.Health;
 import dev.pitcrew.web.PitcrewServer;
+import dev.pitcrew.web.RateLimiter;
 import dev.pitcrew.web.Stats;
 import dev.pitcrew.web.dashboard.Dashboard;
 import io.micrometer.core.instrument.Gauge;
@@ -155,7 +156,8 @@ public final class PitcrewService implements AutoCloseable {
                   config.maxBodyBytes(),
                   List.of(
                       api,
-                      Dashboard.over(db.dataSource(), clock, minutes, parts.playbooks()).routes())),
+                      Dashboard.over(db.dataSource(), clock, minutes, parts.playbooks()).routes()),
+                  new RateLimiter(RateLimiter.Settings.from(config))),
               host,
               port);
       PitcrewService service =

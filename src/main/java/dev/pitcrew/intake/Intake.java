@@ -62,6 +62,20 @@ public final class Intake {
     return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
   }
 
+  /** Whether a delivery carries a valid signature or token of its forge (for rate limiting). */
+  public boolean authentic(String source, Headers h, byte[] body) {
+    return switch (source) {
+      case "github" ->
+          !config.githubWebhookSecrets().isEmpty()
+              && Signatures.github(
+                  body, h.apply("X-Hub-Signature-256"), config.githubWebhookSecrets());
+      case "gitlab" ->
+          !config.gitlabWebhookTokens().isEmpty()
+              && Signatures.token(h.apply("X-Gitlab-Token"), config.gitlabWebhookTokens());
+      default -> false;
+    };
+  }
+
   public Answer github(Headers h, byte[] body) {
     List<String> secrets = config.githubWebhookSecrets();
     if (secrets.isEmpty()) {
