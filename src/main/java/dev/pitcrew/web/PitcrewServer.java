@@ -252,7 +252,9 @@ public final class PitcrewServer implements AutoCloseable {
                 "too many "
                     + what
                     + " requests: more than "
-                    + (long) rule.perSecond()
+                    + (rule.perSecond() == Math.rint(rule.perSecond())
+                        ? String.valueOf((long) rule.perSecond())
+                        : String.valueOf(rule.perSecond()))
                     + " per second (bursts of "
                     + rule.burst()
                     + "); retry after "

@@ -44,18 +44,33 @@ public final class RateLimiter {
       return new Settings(
           c.flag("PITCREW_RATE_LIMIT", true),
           new Rule(
-              positive(c, "PITCREW_RATE_LIMIT_WEBHOOKS_PER_SECOND", 300),
-              (int) positive(c, "PITCREW_RATE_LIMIT_WEBHOOKS_BURST", 600)),
+              rate(c, "PITCREW_RATE_LIMIT_WEBHOOKS_PER_SECOND", 300),
+              burst(c, "PITCREW_RATE_LIMIT_WEBHOOKS_BURST", 600)),
           new Rule(
-              positive(c, "PITCREW_RATE_LIMIT_API_PER_SECOND", 50),
-              (int) positive(c, "PITCREW_RATE_LIMIT_API_BURST", 100)),
+              rate(c, "PITCREW_RATE_LIMIT_API_PER_SECOND", 50),
+              burst(c, "PITCREW_RATE_LIMIT_API_BURST", 100)),
           Set.copyOf(c.list("PITCREW_RATE_LIMIT_EXEMPT")));
     }
 
-    private static double positive(PitcrewConfig c, String key, int fallback) {
+    private static int burst(PitcrewConfig c, String key, int fallback) {
       int v = c.integer(key, fallback);
       if (v < 1) {
         throw new IllegalArgumentException(key + " must be at least 1, got " + v);
+      }
+      return v;
+    }
+
+    /** Requests per second; a fraction allows slower rates ({@code 0.5} is one every 2 s). */
+    private static double rate(PitcrewConfig c, String key, double fallback) {
+      Optional<String> raw = c.get(key);
+      double v;
+      try {
+        v = raw.isEmpty() ? fallback : Double.parseDouble(raw.get());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + "='" + raw.get() + "' is not a number");
+      }
+      if (!(v > 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException(key + " must be above 0, got " + raw.orElse(""));
       }
       return v;
     }
