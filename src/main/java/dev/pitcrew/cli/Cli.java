@@ -48,6 +48,7 @@ public final class Cli implements Runnable {
     cl.addSubcommand("bench", new CommandLine(BenchCommand.class, factory));
     cl.addSubcommand("serve", new CommandLine(ServeCommand.class, factory));
     cl.addSubcommand("audit", new CommandLine(AuditCommand.class, factory));
+    cl.addSubcommand("export", new CommandLine(ExportCommand.class, factory));
     cl.addSubcommand("remediate", new CommandLine(RemediateCommand.class, factory));
     cl.addSubcommand("demo", new CommandLine(DemoCommand.class, factory));
     cl.setExecutionExceptionHandler(

@@ -9,6 +9,7 @@ import dev.pitcrew.incident.IncidentJobs;
 import dev.pitcrew.incident.IncidentWorkflow;
 import dev.pitcrew.intake.InboxProcessor;
 import dev.pitcrew.intake.Intake;
+import dev.pitcrew.intake.Reconciler;
 import dev.pitcrew.notify.Notifier;
 import dev.pitcrew.playbook.PlaybookCatalog;
 import dev.pitcrew.policy.RiskPolicy;
@@ -21,6 +22,7 @@ import dev.pitcrew.web.ApiRoutes;
 import dev.pitcrew.web.Auth;
 import dev.pitcrew.web.Health;
 import dev.pitcrew.web.PitcrewServer;
+import dev.pitcrew.web.RateLimiter;
 import dev.pitcrew.web.Stats;
 import dev.pitcrew.web.dashboard.Dashboard;
 import io.micrometer.core.instrument.Gauge;
@@ -55,6 +57,9 @@ public final class PitcrewService implements AutoCloseable {
               Verdict.Decision.ASK,
               "no risk policy is installed in this build, so a person decides");
 
+  /** The reconciler's recurring job in the job table. */
+  public static final String RECONCILE_TASK = "reconcile";
+
   private final Database db;
   private final IncidentJobs jobs;
   private final PitcrewServer server;
@@ -62,6 +67,7 @@ public final class PitcrewService implements AutoCloseable {
   private final Incidents incidents;
   private final AuditLog audit;
   private final Inbox inbox;
+  private Reconciler reconciler;
 
   private PitcrewService(
       Database db,
@@ -105,6 +111,9 @@ public final class PitcrewService implements AutoCloseable {
                   config.verifyPollInterval(),
                   minutes,
                   config.get("PITCREW_PUBLIC_URL", "")));
+      Intake intake = new Intake(inbox, config);
+      Reconciler reconciler =
+          new Reconciler(intake, forges, Reconciler.Settings.from(config), config, clock);
       IncidentJobs[] jobsRef = new IncidentJobs[1];
       InboxProcessor processor =
           new InboxProcessor(inbox, incidents, workflow, id -> jobsRef[0].runNow(id), config);
@@ -119,60 +128,42 @@ public final class PitcrewService implements AutoCloseable {
                   config.pollInterval(),
                   config.heartbeat(),
                   config.retryBaseDelay()),
-              clock);
+              clock,
+              List.of(
+                  new IncidentJobs.Recurring(
+                      RECONCILE_TASK,
+                      reconciler.settings().enabled()
+                          ? reconciler.settings().interval()
+                          : java.time.Duration.ZERO,
+                      reconciler::pollQuietly)));
       jobsRef[0] = jobs;
       jobs.start();
 
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Gauge.builder("pitcrew.inbox.pending", () -> inbox.pending(1000).size()).register(metrics);
       Auth auth = new Auth(config.apiToken());
-      Health health = new Health();
-      health.add(
-          "database",
-          () ->
-              db.problem()
-                  .map(Health.Check::failed)
-                  .orElse(Health.Check.ready(db.postgres() ? "postgresql" : "embedded h2")));
-      health.add(
-          "forges",
-          () ->
-              forges.all().isEmpty()
-                  ? Health.Check.disabled("no forge token configured (GITHUB_TOKEN, GITLAB_TOKEN)")
-                  : Health.Check.ready(
-                      String.join(
-                          ", ",
-                          forges.all().keySet().stream().map(p -> p.wire()).sorted().toList())));
-      health.add(
-          "llm",
-          () ->
-              config.get("ANTHROPIC_API_KEY").isPresent()
-                      || config.get("PITCREW_LLM_URL").isPresent()
-                  ? Health.Check.ready("a model is configured")
-                  : Health.Check.disabled("no model configured; the rules diagnose alone"));
-      health.add(
-          "notifiers",
-          () ->
-              parts.notifiers().isEmpty()
-                  ? Health.Check.disabled("no notifier configured")
-                  : Health.Check.ready(
-                      String.join(", ", parts.notifiers().stream().map(Notifier::name).toList())));
+      Health health = ServiceHealth.build(config, db, jobs, forges, parts.notifiers(), reconciler);
       ApiRoutes api =
           new ApiRoutes(
               incidents, audit, workflow, jobs::runNow, parts.playbooks(), auth, minutes, clock);
       PitcrewServer server =
           PitcrewServer.start(
               new PitcrewServer.Parts(
-                  new Intake(inbox, config),
+                  intake,
                   auth,
                   health,
                   metrics,
                   config.maxBodyBytes(),
                   List.of(
                       api,
-                      Dashboard.over(db.dataSource(), clock, minutes, parts.playbooks()).routes())),
+                      Dashboard.over(db.dataSource(), clock, minutes, parts.playbooks()).routes()),
+                  new RateLimiter(RateLimiter.Settings.from(config))),
               host,
               port);
-      return new PitcrewService(db, jobs, server, workflow, incidents, audit, inbox);
+      PitcrewService service =
+          new PitcrewService(db, jobs, server, workflow, incidents, audit, inbox);
+      service.reconciler = reconciler;
+      return service;
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -213,6 +204,11 @@ public final class PitcrewService implements AutoCloseable {
 
   public IncidentJobs jobs() {
     return jobs;
+  }
+
+  /** The reconciler (polls on its recurring job; tests may call {@link Reconciler#poll}). */
+  public Reconciler reconciler() {
+    return reconciler;
   }
 
   @Override

@@ -33,6 +33,25 @@ public interface Forge {
   /** The repository's default branch. */
   String defaultBranch(RepoRef repo) throws IOException;
 
+  /**
+   * The failed runs or pipelines of a repository since a time, newest first, as the webhook of each
+   * would have reported them: how the reconciler finds failures whose webhook never came. GitHub
+   * filters on the run's creation time, GitLab on the pipeline's last update. At most a few pages
+   * are read; a forge that cannot list runs answers {@link UnsupportedOperationException}.
+   */
+  default List<CiEvent.RunFailed> recentFailedRuns(RepoRef repo, java.time.Instant since)
+      throws IOException {
+    throw new UnsupportedOperationException(provider().wire() + " cannot list recent failed runs");
+  }
+
+  /**
+   * Why this forge cannot be used right now (its circuit is open after repeated failures), or empty
+   * when nothing is known to be wrong; for {@code /health}. Never calls the forge.
+   */
+  default java.util.Optional<String> problem() {
+    return java.util.Optional.empty();
+  }
+
   // --- acting ---
 
   /** Re-runs the failed jobs of a run (GitHub) or retries the pipeline (GitLab). */

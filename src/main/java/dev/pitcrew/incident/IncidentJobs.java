@@ -55,8 +55,26 @@ public final class IncidentJobs implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
 
+  /**
+   * Another job that runs on an interval on one replica at a time (the reconciler).
+   *
+   * @param every how often; zero registers the task (so a row left by an earlier configuration is
+   *     understood) without starting it
+   */
+  public record Recurring(String name, Duration every, Runnable body) {}
+
   public IncidentJobs(
       DataSource ds, IncidentWorkflow workflow, Runnable drain, Settings settings, Clock clock) {
+    this(ds, workflow, drain, settings, clock, List.of());
+  }
+
+  public IncidentJobs(
+      DataSource ds,
+      IncidentWorkflow workflow,
+      Runnable drain,
+      Settings settings,
+      Clock clock,
+      List<Recurring> recurring) {
     this.workflow = workflow;
     this.settings = settings;
     this.clock = clock;
@@ -69,9 +87,26 @@ public final class IncidentJobs implements AutoCloseable {
         Tasks.recurring(DRAIN_TASK, FixedDelay.of(settings.pollInterval()))
             .execute((instance, ctx) -> drain.run());
     List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>(List.of(stepTask));
+    List<RecurringTask<?>> started = new ArrayList<>(List.of(drainTask));
+    for (Recurring r : recurring) {
+      boolean on = !r.every().isZero();
+      RecurringTask<Void> t =
+          Tasks.recurring(r.name(), FixedDelay.of(on ? r.every() : Duration.ofHours(1)))
+              .execute(
+                  (instance, ctx) -> {
+                    if (on) {
+                      r.body().run();
+                    }
+                  });
+      if (on) {
+        started.add(t);
+      } else {
+        known.add(t);
+      }
+    }
     this.scheduler =
         Scheduler.create(ds, known)
-            .startTasks(drainTask)
+            .startTasks(started)
             .schedulerName(new SchedulerName.Fixed(settings.name()))
             .threads(settings.threads())
             .pollingInterval(settings.pollInterval())

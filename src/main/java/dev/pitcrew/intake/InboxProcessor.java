@@ -63,9 +63,11 @@ public final class InboxProcessor {
     try {
       JsonNode p = JSON.readTree(e.payload());
       ev =
-          e.provider().equals("github")
-              ? GitHubEvents.normalise(e.eventType(), p)
-              : GitLabEvents.normalise(p);
+          switch (e.provider()) {
+            case "github" -> GitHubEvents.normalise(e.eventType(), p);
+            case ReconciledRun.PROVIDER -> ReconciledRun.decode(p);
+            default -> GitLabEvents.normalise(p);
+          };
     } catch (Exception ex) {
       inbox.finish(
           e.id(), Inbox.Status.FAILED, "cannot read the stored delivery: " + ex.getMessage());

@@ -62,6 +62,20 @@ public final class Intake {
     return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
   }
 
+  /** Whether a delivery carries a valid signature or token of its forge (for rate limiting). */
+  public boolean authentic(String source, Headers h, byte[] body) {
+    return switch (source) {
+      case "github" ->
+          !config.githubWebhookSecrets().isEmpty()
+              && Signatures.github(
+                  body, h.apply("X-Hub-Signature-256"), config.githubWebhookSecrets());
+      case "gitlab" ->
+          !config.gitlabWebhookTokens().isEmpty()
+              && Signatures.token(h.apply("X-Gitlab-Token"), config.gitlabWebhookTokens());
+      default -> false;
+    };
+  }
+
   public Answer github(Headers h, byte[] body) {
     List<String> secrets = config.githubWebhookSecrets();
     if (secrets.isEmpty()) {
@@ -167,6 +181,24 @@ public final class Intake {
     } catch (IllegalArgumentException e) {
       return Answer.of(400, "malformed", e.getMessage());
     }
+    return decide(provider, event, delivery, ev, new String(body, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A failed run that the reconciler found on the forge, judged and stored exactly as its webhook
+   * would have been: the same fork, allow-list and bot rules, and the same fingerprint, so a run
+   * whose webhook did arrive (before or after) is a duplicate and opens nothing new.
+   */
+  public Answer reconciled(CiEvent.RunFailed f) {
+    return decide(
+        ReconciledRun.PROVIDER,
+        ReconciledRun.EVENT,
+        "reconcile:" + f.run().key(),
+        f,
+        ReconciledRun.encode(f));
+  }
+
+  private Answer decide(String provider, String event, String delivery, CiEvent ev, String text) {
     Inbox.Status status;
     String fingerprint = null;
     String reason;
@@ -198,7 +230,6 @@ public final class Intake {
         ok = 200;
       }
     }
-    String text = new String(body, StandardCharsets.UTF_8);
     Inbox.Stored stored =
         inbox.store(
             new Inbox.Delivery(provider, delivery, event, fingerprint, status, reason, text));

@@ -162,7 +162,7 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
   }
 
   /** The playbook record of contracts.md; success_rate is null until an outcome is known. */
-  static Map<String, Object> playbookRecord(Playbook p, long[] usage) {
+  public static Map<String, Object> playbookRecord(Playbook p, long[] usage) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("playbook_id", p.id());
     m.put("category", p.category().wire());

@@ -6,7 +6,8 @@ import java.util.function.Supplier;
 
 /**
  * Readiness of each dependency, {@code ready}, {@code disabled} or {@code failed} with a reason.
- * Only a failed dependency makes the service unready (503); a disabled one is a choice.
+ * Only a failed required dependency (the database, the job scheduler) makes the service unready
+ * (503); a failed optional one makes it {@code degraded}, and a disabled one is a choice.
  */
 public final class Health {
   /** One dependency's state. */
@@ -25,10 +26,36 @@ public final class Health {
   }
 
   private final Map<String, Supplier<Check>> checks = new LinkedHashMap<>();
+  private final java.util.Set<String> optional = new java.util.HashSet<>();
 
+  /** A dependency the service cannot work without: its failure makes the service unready. */
   public Health add(String name, Supplier<Check> check) {
     checks.put(name, check);
     return this;
+  }
+
+  /**
+   * A dependency the service keeps working without (a forge, the model, a notification sink): its
+   * failure is reported, and the service is {@code degraded} but still ready.
+   */
+  public Health addOptional(String name, Supplier<Check> check) {
+    checks.put(name, check);
+    optional.add(name);
+    return this;
+  }
+
+  /** {@code ready}, {@code degraded} (an optional dependency failed) or {@code unready}. */
+  public String status(Map<String, Check> results) {
+    boolean degraded = false;
+    for (var e : results.entrySet()) {
+      if (e.getValue().state().equals("failed")) {
+        if (!optional.contains(e.getKey())) {
+          return "unready";
+        }
+        degraded = true;
+      }
+    }
+    return degraded ? "degraded" : "ready";
   }
 
   /** Runs every check; a check that throws counts as failed with its message. */

@@ -45,7 +45,26 @@ public final class PitcrewServer implements AutoCloseable {
       Health health,
       PrometheusMeterRegistry metrics,
       long maxBodyBytes,
-      List<Consumer<JavalinConfig>> routes) {}
+      List<Consumer<JavalinConfig>> routes,
+      RateLimiter limiter) {
+    /** Without rate limiting (tests and embedding). */
+    public Parts(
+        Intake intake,
+        Auth auth,
+        Health health,
+        PrometheusMeterRegistry metrics,
+        long maxBodyBytes,
+        List<Consumer<JavalinConfig>> routes) {
+      this(
+          intake,
+          auth,
+          health,
+          metrics,
+          maxBodyBytes,
+          routes,
+          new RateLimiter(RateLimiter.Settings.off()));
+    }
+  }
 
   private final Javalin app;
 
@@ -64,6 +83,19 @@ public final class PitcrewServer implements AutoCloseable {
             cfg -> {
               cfg.jsonMapper(new JavalinJackson(JSON, false));
               cfg.startup.showJavalinBanner = false;
+              io.javalin.http.Handler apiLimit =
+                  ctx -> {
+                    List<String> keys = new java.util.ArrayList<>(List.of("api-ip:" + ctx.ip()));
+                    String authz = ctx.header("Authorization");
+                    if (authz != null && parts.auth().refuse(authz).isEmpty()) {
+                      keys.add("api-token");
+                    }
+                    if (limited(ctx, parts, parts.limiter().settings().api(), keys, "API")) {
+                      ctx.skipRemainingHandlers();
+                    }
+                  };
+              cfg.routes.before("/api/*", apiLimit);
+              cfg.routes.before("/remediate", apiLimit);
               cfg.routes.post(
                   "/webhooks/github",
                   ctx ->
@@ -108,9 +140,10 @@ public final class PitcrewServer implements AutoCloseable {
                   "/health",
                   ctx -> {
                     Map<String, Health.Check> r = parts.health().run();
-                    boolean ok = Health.healthy(r);
+                    String state = parts.health().status(r);
+                    boolean ok = !state.equals("unready");
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("status", ok ? "ready" : "unready");
+                    body.put("status", state);
                     body.putAll(r);
                     ctx.status(ok ? 200 : 503).json(body);
                   });
@@ -155,7 +188,30 @@ public final class PitcrewServer implements AutoCloseable {
       Context ctx, Parts parts, Timer timer, String source, BodyHandler handler)
       throws IOException {
     long start = System.nanoTime();
+    RateLimiter.Rule rule = parts.limiter().settings().webhooks();
+    if (!source.equals("remediate")
+        && limited(ctx, parts, rule, List.of("hook-ip:" + ctx.ip()), "webhook")) {
+      return;
+    }
     Optional<byte[]> body = readCapped(ctx, parts.maxBodyBytes());
+    if (body.isPresent() && !source.equals("remediate")) {
+      // per delivering installation, counted only for deliveries that prove who sent them
+      String installation =
+          source.equals("github")
+              ? ctx.header("X-GitHub-Hook-Installation-Target-ID")
+              : ctx.header("X-Gitlab-Instance");
+      if (installation != null
+          && !installation.isBlank()
+          && parts.intake().authentic(source, ctx::header, body.get())
+          && limited(
+              ctx,
+              parts,
+              rule,
+              List.of("hook-installation:" + source + ":" + installation),
+              source + " installation " + installation)) {
+        return;
+      }
+    }
     Intake.Answer a;
     if (body.isEmpty()) {
       a =
@@ -175,6 +231,36 @@ public final class PitcrewServer implements AutoCloseable {
         .increment();
     ctx.status(a.status()).json(a.body());
     timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Answers 429 with Retry-After and returns true when a bucket named by {@code keys} is empty. */
+  static boolean limited(
+      Context ctx, Parts parts, RateLimiter.Rule rule, List<String> keys, String what) {
+    Optional<java.time.Duration> wait = parts.limiter().take(ctx.ip(), rule, keys);
+    if (wait.isEmpty()) {
+      return false;
+    }
+    long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+    parts.metrics().counter("pitcrew.rate.limited", "endpoint", what.split(" ")[0]).increment();
+    ctx.status(429)
+        .header("Retry-After", String.valueOf(seconds))
+        .json(
+            Map.of(
+                "status",
+                "rate_limited",
+                "reason",
+                "too many "
+                    + what
+                    + " requests: more than "
+                    + (rule.perSecond() == Math.rint(rule.perSecond())
+                        ? String.valueOf((long) rule.perSecond())
+                        : String.valueOf(rule.perSecond()))
+                    + " per second (bursts of "
+                    + rule.burst()
+                    + "); retry after "
+                    + seconds
+                    + " s"));
+    return true;
   }
 
   /** The raw body, or empty when it is over the cap; never holds more than the cap in memory. */

@@ -264,10 +264,10 @@ class IntakeIT {
     var h = http.get("/health", Map.of());
     assertThat(h.status()).isEqualTo(200);
     assertThat(h.json().path("database").path("state").asText()).isEqualTo("ready");
-    assertThat(h.json().path("forges").path("state").asText()).isEqualTo("disabled");
+    assertThat(h.json().path("forge:github").path("state").asText()).isEqualTo("disabled");
     assertThat(h.json().path("llm").path("state").asText()).isEqualTo("disabled");
-    assertThat(h.json().path("notifiers").path("reason").asText())
-        .isEqualTo("no notifier configured");
+    assertThat(h.json().path("notify").path("reason").asText())
+        .isEqualTo("no notification sink is installed");
     http.github(OLD, "ping", "p-9", Payloads.bytes(Payloads.load("github/ping/00_event.json")));
     var m = http.get("/metrics", Map.of());
     assertThat(m.text()).contains("pitcrew_webhooks_total{answer=\"200\",source=\"github\"}");

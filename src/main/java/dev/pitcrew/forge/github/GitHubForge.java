@@ -318,6 +318,55 @@ public final class GitHubForge implements Forge {
     return http.json(r, resp);
   }
 
+  /**
+   * {@code GET /repos/{owner}/{repo}/actions/runs?status=failure&created=>=SINCE}, at most three
+   * pages of 100. Each listed run has the shape of a {@code workflow_run} webhook's run, so it is
+   * read by the webhook's own normaliser: the same run key, fork test and actor as a delivery.
+   */
+  @Override
+  public List<dev.pitcrew.forge.CiEvent.RunFailed> recentFailedRuns(RepoRef repo, Instant since)
+      throws IOException {
+    String[] o = split(repo);
+    List<dev.pitcrew.forge.CiEvent.RunFailed> out = new ArrayList<>();
+    for (int page = 1; page <= 3; page++) {
+      Map<String, String> q = new LinkedHashMap<>();
+      q.put("status", "failure");
+      q.put("created", ">=" + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      q.put("exclude_pull_requests", "true");
+      q.put("per_page", String.valueOf(PAGE));
+      q.put("page", String.valueOf(page));
+      Request r =
+          get(repo, query(uri(api, "repos", o[0], o[1], "actions", "runs"), q), "Actions: read");
+      Response resp = http.send(r);
+      if (resp.status() == 404) {
+        throw http.notFound(r, resp, "repository " + repo.fullName());
+      }
+      expect(r, resp, 200);
+      JsonNode runs = http.json(r, resp).path("workflow_runs");
+      for (JsonNode run : runs) {
+        ObjectNode delivery = http.mapper().createObjectNode();
+        delivery.put("action", "completed");
+        delivery.set("workflow_run", run);
+        delivery.set("repository", run.path("repository"));
+        if (dev.pitcrew.forge.github.GitHubEvents.normalise("workflow_run", delivery)
+            instanceof dev.pitcrew.forge.CiEvent.RunFailed f) {
+          out.add(f);
+        }
+      }
+      if (runs.size() < PAGE) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<String> problem() {
+    return http.breaker().state() == dev.pitcrew.forge.http.CircuitBreaker.State.OPEN
+        ? Optional.of("GitHub failed repeatedly; calls paused until " + http.breaker().retryAt())
+        : Optional.empty();
+  }
+
   // --- acting ---
 
   @Override

@@ -198,6 +198,89 @@ public final class GitLabForge implements Forge {
     return http.json(r, resp).path("default_branch").asText();
   }
 
+  /**
+   * {@code GET /projects/:id/pipelines?status=failed&updated_after=SINCE}, newest first, at most
+   * three pages of 100. The list leaves out the project's path and the pipeline's user, so the
+   * project is read once and each failed pipeline once: the same run key and actor as a Pipeline
+   * Hook of it. A fork's merge-request pipeline runs in the fork, not in this project's list.
+   */
+  @Override
+  public List<dev.pitcrew.forge.CiEvent.RunFailed> recentFailedRuns(RepoRef repo, Instant since)
+      throws IOException {
+    Request pr = get(project(repo), "read_api");
+    Response presp = http.send(pr);
+    if (presp.status() == 404) {
+      throw http.notFound(pr, presp, "project " + repo.fullName());
+    }
+    expect(pr, presp, 200);
+    JsonNode proj = http.json(pr, presp);
+    String web = proj.path("web_url").asText("https://" + webHost + "/" + repo.fullName());
+    URI webUri = URI.create(web);
+    String host =
+        webUri.getPort() > 0 ? webUri.getHost() + ":" + webUri.getPort() : webUri.getHost();
+    RepoRef named =
+        new RepoRef(
+            Provider.GITLAB,
+            host,
+            proj.path("path_with_namespace").asText(repo.fullName()),
+            proj.path("id").asText(repo.projectId()));
+    List<dev.pitcrew.forge.CiEvent.RunFailed> out = new ArrayList<>();
+    for (int page = 1; page <= 3; page++) {
+      Map<String, String> q = new LinkedHashMap<>();
+      q.put("status", "failed");
+      q.put("updated_after", since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      q.put("order_by", "id");
+      q.put("sort", "desc");
+      q.put("per_page", String.valueOf(PAGE));
+      q.put("page", String.valueOf(page));
+      Request r = get(query(project(named, "pipelines"), q), "read_api");
+      Response resp = http.send(r);
+      expect(r, resp, 200);
+      JsonNode list = http.json(r, resp);
+      for (JsonNode item : list) {
+        String id = item.path("id").asText();
+        Request dr = get(project(named, "pipelines", id), "read_api");
+        Response dresp = http.send(dr);
+        if (dresp.status() == 404) {
+          continue; // deleted since it was listed
+        }
+        expect(dr, dresp, 200);
+        JsonNode p = http.json(dr, dresp);
+        if (!"failed".equals(p.path("status").asText())) {
+          continue; // retried since it was listed: its new result will come by itself
+        }
+        Instant at = null;
+        try {
+          at = Instant.parse(p.path("finished_at").asText(p.path("updated_at").asText()));
+        } catch (RuntimeException e) {
+          // no usable time: the event still counts
+        }
+        out.add(
+            new dev.pitcrew.forge.CiEvent.RunFailed(
+                new RunRef(named, id, 1),
+                p.path("ref").asText(),
+                p.path("sha").asText(),
+                p.path("source").asText(null),
+                p.path("web_url").asText(web + "/-/pipelines/" + id),
+                p.path("user").path("username").asText(""),
+                false,
+                null,
+                at));
+      }
+      if (list.size() < PAGE) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<String> problem() {
+    return http.breaker().state() == dev.pitcrew.forge.http.CircuitBreaker.State.OPEN
+        ? Optional.of("GitLab failed repeatedly; calls paused until " + http.breaker().retryAt())
+        : Optional.empty();
+  }
+
   // --- acting ---
 
   /** Retries the pipeline's failed jobs; GitLab keeps the pipeline id. */

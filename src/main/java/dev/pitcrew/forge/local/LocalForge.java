@@ -374,6 +374,55 @@ public final class LocalForge implements Forge, AutoCloseable {
     return LocalGit.defaultBranch(existing(repo));
   }
 
+  /**
+   * The repository's completed failed runs created at or after {@code since}, newest first, read as
+   * their {@code workflow_run} delivery would be.
+   */
+  @Override
+  public List<dev.pitcrew.forge.CiEvent.RunFailed> recentFailedRuns(
+      RepoRef repo, java.time.Instant since) throws IOException {
+    existing(repo);
+    List<dev.pitcrew.forge.CiEvent.RunFailed> out = new ArrayList<>();
+    List<LocalStore.RunRow> rows =
+        store.runs(
+            r ->
+                r.repo().equals(repo.fullName())
+                    && "completed".equals(r.status())
+                    && "failure".equals(r.conclusion())
+                    && !r.createdAt().isBefore(since));
+    for (LocalStore.RunRow r : rows.reversed()) {
+      Run run = toRun(r);
+      String failedJob =
+          run.jobs().stream()
+              .filter(j -> "failed".equals(j.outcome()))
+              .map(j -> j.ref().jobId())
+              .findFirst()
+              .orElse(null);
+      out.add(
+          new dev.pitcrew.forge.CiEvent.RunFailed(
+              run.ref(),
+              r.branch(),
+              r.sha(),
+              r.pipelinePath(),
+              run.url(),
+              run.actor(),
+              false,
+              failedJob,
+              r.updatedAt()));
+    }
+    return out;
+  }
+
+  /**
+   * The {@code workflow_run} delivery this forge sends (or would send) when the run completes: lets
+   * a test or the lab deliver a run's webhook late, or again.
+   */
+  public byte[] workflowRunDelivery(RunRef ref) throws IOException {
+    LocalStore.RunRow r = row(ref);
+    return deliveries.workflowRun(
+        r, defaultBranch(repoRef(r.repo())), LocalGit.subject(gitDir(r.repo()), r.sha()));
+  }
+
   // --- Forge: acting ---
 
   @Override
