@@ -41,6 +41,7 @@ OPS = [
     ("post", "/repos/{owner}/{repo}/issues"),
     ("post", "/app/installations/{installation_id}/access_tokens"),
     ("get", "/repos/{owner}/{repo}/installation"),
+    ("get", "/repos/{owner}/{repo}/actions/runs"),
 ]
 
 
