@@ -898,7 +898,7 @@ public final class GitHubForge implements Forge {
     }
   }
 
-  private Run toRun(RunRef ref, JsonNode run, List<JsonNode> jobs) {
+  static Run toRun(RunRef ref, JsonNode run, List<JsonNode> jobs) {
     List<Run.Job> js = new ArrayList<>();
     for (JsonNode j : jobs) {
       js.add(
