@@ -257,9 +257,16 @@ public final class GitHubMcp implements AutoCloseable {
   private JsonNode call(String tool, Map<String, Object> args) throws IOException {
     McpSchema.CallToolResult r;
     try {
-      r = client.callTool(new McpSchema.CallToolRequest(tool, args));
-    } catch (RuntimeException e) {
-      throw unreachable(e);
+      r = session().callTool(new McpSchema.CallToolRequest(tool, args));
+    } catch (RuntimeException first) {
+      // the server may have dropped the session (restart, expiry): open a new one, once
+      reset();
+      tools();
+      try {
+        r = session().callTool(new McpSchema.CallToolRequest(tool, args));
+      } catch (RuntimeException e) {
+        throw unreachable(e);
+      }
     }
     String text = null;
     for (McpSchema.Content c : r.content() == null ? List.<McpSchema.Content>of() : r.content()) {
@@ -304,6 +311,22 @@ public final class GitHubMcp implements AutoCloseable {
     }
     throw new ForgeApiException(
         Kind.INVALID, 0, "GitHub's MCP server answered " + tool + " with no content");
+  }
+
+  private synchronized McpSyncClient session() {
+    return client;
+  }
+
+  private synchronized void reset() {
+    if (client != null) {
+      try {
+        client.close();
+      } catch (RuntimeException e) {
+        // already broken: nothing to close cleanly
+      }
+    }
+    client = null;
+    tools = null;
   }
 
   private ForgeApiException unreachable(RuntimeException e) {

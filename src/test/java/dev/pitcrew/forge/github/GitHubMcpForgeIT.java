@@ -183,6 +183,17 @@ class GitHubMcpForgeIT {
   }
 
   @Test
+  void aServerThatForgotTheSessionIsAskedAgainInANewOne() throws Exception {
+    runs();
+    GitHubMcpForge forge = forge(GitHubMcp.Tools.CONSOLIDATED, 5000);
+    assertThat(forge.run(new RunRef(GitHubForgeIT.REPO, "30433642", 0)).outcome())
+        .isEqualTo("failed");
+    mcpSim.forgetSessions();
+    assertThat(forge.run(new RunRef(GitHubForgeIT.REPO, "30433600", 0)).outcome())
+        .isEqualTo("passed");
+  }
+
+  @Test
   void anUnreachableServerIsAnUnavailableError() throws Exception {
     client =
         new GitHubMcp(

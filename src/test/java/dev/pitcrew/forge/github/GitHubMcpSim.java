@@ -44,6 +44,7 @@ final class GitHubMcpSim implements AutoCloseable {
   final GitHubMcp.Tools layout;
   final Server jetty;
   final McpSyncServer mcp;
+  final HttpServletStreamableServerTransportProvider transport;
   final List<Call> calls = new CopyOnWriteArrayList<>();
   final List<String> violations = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -56,8 +57,7 @@ final class GitHubMcpSim implements AutoCloseable {
   GitHubMcpSim(GitHubSim gh, GitHubMcp.Tools layout, boolean noActions) throws Exception {
     this.gh = gh;
     this.layout = layout;
-    HttpServletStreamableServerTransportProvider transport =
-        HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
+    transport = HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
     List<SyncToolSpecification> tools =
         noActions
             ? List.of(
@@ -89,6 +89,13 @@ final class GitHubMcpSim implements AutoCloseable {
   URI url() {
     return URI.create(
         "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp");
+  }
+
+  /** Forgets every session, as a restarted server would. */
+  void forgetSessions() throws ReflectiveOperationException {
+    var f = HttpServletStreamableServerTransportProvider.class.getDeclaredField("sessions");
+    f.setAccessible(true);
+    ((Map<?, ?>) f.get(transport)).clear();
   }
 
   List<Call> calls(String tool) {
