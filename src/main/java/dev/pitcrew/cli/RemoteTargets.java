@@ -7,6 +7,7 @@ import dev.pitcrew.forge.Run;
 import dev.pitcrew.forge.RunRef;
 import dev.pitcrew.forge.github.GitHubAuth;
 import dev.pitcrew.forge.github.GitHubForge;
+import dev.pitcrew.forge.github.GitHubMcpForge;
 import dev.pitcrew.forge.gitlab.GitLabForge;
 import dev.pitcrew.forge.http.ForgeHttp;
 import dev.pitcrew.forge.http.HttpPolicy;
@@ -109,7 +110,11 @@ final class RemoteTargets {
     if (u.provider() == Provider.GITHUB) {
       URI api = GitHubForge.apiBase(host, env);
       ForgeHttp http = http("GitHub");
-      return new GitHubForge(api, host, GitHubAuth.fromEnv(env, http, api, clock), http, cap);
+      // with PITCREW_GITHUB_MCP_URL, runs, jobs and logs are read through GitHub's MCP server
+      return GitHubMcpForge.maybeOver(
+          new GitHubForge(api, host, GitHubAuth.fromEnv(env, http, api, clock), http, cap),
+          env,
+          cap);
     }
     return new GitLabForge(
         GitLabForge.apiBase(host, env), host, env.get("GITLAB_TOKEN"), http("GitLab"), cap);

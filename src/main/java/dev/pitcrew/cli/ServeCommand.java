@@ -4,6 +4,7 @@ import dev.pitcrew.config.PitcrewConfig;
 import dev.pitcrew.forge.Forge;
 import dev.pitcrew.forge.github.GitHubAuth;
 import dev.pitcrew.forge.github.GitHubForge;
+import dev.pitcrew.forge.github.GitHubMcpForge;
 import dev.pitcrew.forge.gitlab.GitLabForge;
 import dev.pitcrew.forge.http.ForgeHttp;
 import dev.pitcrew.forge.http.HttpPolicy;
@@ -55,22 +56,34 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, String> env = new HashMap<>();
     config.get("PITCREW_GITHUB_API_URL").ifPresent(v -> env.put("PITCREW_GITHUB_API_URL", v));
     config.get("PITCREW_GITLAB_API_URL").ifPresent(v -> env.put("PITCREW_GITLAB_API_URL", v));
+    // area: forge — reading GitHub runs, jobs and logs through GitHub's MCP server (ADR 0012)
+    for (String k :
+        List.of(
+            "PITCREW_GITHUB_MCP_URL",
+            "PITCREW_GITHUB_MCP_TOKEN",
+            "PITCREW_GITHUB_MCP_LOG_LINES",
+            "GITHUB_TOKEN")) {
+      config.get(k).ifPresent(v -> env.put(k, v));
+    }
     config
         .get("GITHUB_TOKEN")
         .ifPresent(
             t -> {
               String host = config.get("PITCREW_GITHUB_HOST", "github.com");
               out.add(
-                  new GitHubForge(
-                      GitHubForge.apiBase(host, env),
-                      host,
-                      GitHubAuth.token(t),
-                      new ForgeHttp(
-                          "github",
-                          ForgeHttp.defaultClient(),
-                          HttpPolicy.defaults(),
-                          Clock.systemUTC(),
-                          Sleeper.REAL),
+                  GitHubMcpForge.maybeOver(
+                      new GitHubForge(
+                          GitHubForge.apiBase(host, env),
+                          host,
+                          GitHubAuth.token(t),
+                          new ForgeHttp(
+                              "github",
+                              ForgeHttp.defaultClient(),
+                              HttpPolicy.defaults(),
+                              Clock.systemUTC(),
+                              Sleeper.REAL),
+                          logCap),
+                      env,
                       logCap));
             });
     config

@@ -143,6 +143,16 @@ public interface Forge {
     return Optional.empty();
   }
 
+  /**
+   * {@link #runForCommit(RepoRef, String)}, limited to runs of one workflow (our {@link
+   * Run#workflow()}: GitHub's workflow id) when the forge can tell them apart, so a fix is verified
+   * by the workflow that failed and not by another one the push started. Null means any workflow.
+   */
+  default Optional<RunRef> runForCommit(RepoRef repo, String sha, String workflow)
+      throws IOException {
+    return runForCommit(repo, sha);
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }

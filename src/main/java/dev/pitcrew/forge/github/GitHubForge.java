@@ -821,6 +821,78 @@ public final class GitHubForge implements Forge {
     return Optional.empty();
   }
 
+  // --- verification: the run a pushed commit started ---
+
+  /**
+   * How long {@link #runForCommit} keeps looking: GitHub creates a push's workflow runs a few
+   * seconds after the push, so the first look right after committing usually finds nothing.
+   */
+  static final List<java.time.Duration> COMMIT_RUN_POLLS =
+      List.of(
+          java.time.Duration.ZERO,
+          java.time.Duration.ofSeconds(2),
+          java.time.Duration.ofSeconds(4),
+          java.time.Duration.ofSeconds(8),
+          java.time.Duration.ofSeconds(16));
+
+  @Override
+  public Optional<RunRef> runForCommit(RepoRef repo, String sha) throws IOException {
+    return runForCommit(repo, sha, null);
+  }
+
+  /**
+   * The newest workflow run whose head commit is {@code sha} ({@code GET
+   * /repos/{owner}/{repo}/actions/runs?head_sha=}, or {@code
+   * /actions/workflows/{workflow_id}/runs?head_sha=} for one workflow), polled for about 30 s
+   * because GitHub creates runs asynchronously after the push or the pull request.
+   */
+  @Override
+  public Optional<RunRef> runForCommit(RepoRef repo, String sha, String workflow)
+      throws IOException {
+    if (sha == null || !sha.matches("[0-9a-fA-F]{7,64}")) {
+      throw new IllegalArgumentException("not a commit sha: '" + sha + "'");
+    }
+    for (java.time.Duration wait : COMMIT_RUN_POLLS) {
+      http.pause(wait);
+      Optional<RunRef> found = newestRunOf(repo, sha, workflow);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<RunRef> newestRunOf(RepoRef repo, String sha, String workflow)
+      throws IOException {
+    String[] o = split(repo);
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("head_sha", sha);
+    q.put("per_page", "20");
+    URI u =
+        workflow == null || workflow.isBlank()
+            ? uri(api, "repos", o[0], o[1], "actions", "runs")
+            : uri(api, "repos", o[0], o[1], "actions", "workflows", workflow, "runs");
+    Request r = get(repo, query(u, q), "Actions: read");
+    Response resp = http.send(r);
+    if (resp.status() == 404 && workflow != null) {
+      return Optional.empty(); // the workflow is gone (renamed, deleted): nothing verifies
+    }
+    expect(r, resp, 200);
+    JsonNode best = null;
+    for (JsonNode run : http.json(r, resp).path("workflow_runs")) {
+      if (!sha.equalsIgnoreCase(run.path("head_sha").asText())) {
+        continue; // head_sha filters on GitHub; a proxy or an older server may not
+      }
+      if (best == null || run.path("id").asLong() > best.path("id").asLong()) {
+        best = run;
+      }
+    }
+    return best == null
+        ? Optional.empty()
+        : Optional.of(
+            new RunRef(repo, best.path("id").asText(), best.path("run_attempt").asInt(1)));
+  }
+
   // --- helpers ---
 
   @FunctionalInterface
@@ -875,7 +947,7 @@ public final class GitHubForge implements Forge {
     }
   }
 
-  private Run toRun(RunRef ref, JsonNode run, List<JsonNode> jobs) {
+  static Run toRun(RunRef ref, JsonNode run, List<JsonNode> jobs) {
     List<Run.Job> js = new ArrayList<>();
     for (JsonNode j : jobs) {
       js.add(

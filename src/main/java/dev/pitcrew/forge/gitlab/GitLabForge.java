@@ -616,6 +616,50 @@ public final class GitLabForge implements Forge {
     return Optional.empty();
   }
 
+  // --- verification: the pipeline a pushed commit started ---
+
+  /** How long {@link #runForCommit} keeps looking (GitLab creates pipelines asynchronously). */
+  static final List<java.time.Duration> COMMIT_RUN_POLLS =
+      List.of(
+          java.time.Duration.ZERO,
+          java.time.Duration.ofSeconds(2),
+          java.time.Duration.ofSeconds(4),
+          java.time.Duration.ofSeconds(8),
+          java.time.Duration.ofSeconds(16));
+
+  /**
+   * The newest pipeline for {@code sha} ({@code GET /projects/:id/pipelines?sha=}), polled for
+   * about 30 s. A push and the merge request it belongs to may each start one; the newest wins.
+   */
+  @Override
+  public Optional<RunRef> runForCommit(RepoRef repo, String sha) throws IOException {
+    if (sha == null || !sha.matches("[0-9a-fA-F]{7,64}")) {
+      throw new IllegalArgumentException("not a commit sha: '" + sha + "'");
+    }
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("sha", sha);
+    q.put("order_by", "id");
+    q.put("sort", "desc");
+    q.put("per_page", "5");
+    for (java.time.Duration wait : COMMIT_RUN_POLLS) {
+      http.pause(wait);
+      Request r = get(query(project(repo, "pipelines"), q), "read_api");
+      Response resp = http.send(r);
+      expect(r, resp, 200);
+      JsonNode best = null;
+      for (JsonNode p : http.json(r, resp)) {
+        if (sha.equalsIgnoreCase(p.path("sha").asText())
+            && (best == null || p.path("id").asLong() > best.path("id").asLong())) {
+          best = p;
+        }
+      }
+      if (best != null) {
+        return Optional.of(new RunRef(repo, best.path("id").asText(), 1));
+      }
+    }
+    return Optional.empty();
+  }
+
   // --- helpers ---
 
   private Run toRun(RunRef ref, JsonNode p, List<JsonNode> jobs) {

@@ -549,7 +549,8 @@ public final class ForgeHttp {
     pause(wait);
   }
 
-  private void pause(Duration d) throws InterruptedIOException {
+  /** Waits on the injected sleeper (back-offs, and forges' polls), so tests spend no time. */
+  public void pause(Duration d) throws InterruptedIOException {
     try {
       sleeper.sleep(d);
     } catch (InterruptedException e) {

@@ -111,16 +111,19 @@ public final class ChangeDelivery {
     String title = plan.params().getOrDefault(Plans.PR_TITLE, "pitcrew: " + plan.summary());
     String body = plan.params().getOrDefault(Plans.PR_BODY, plan.summary());
     String detail;
-    Optional<RunRef> newRun = Optional.empty();
+    String sha = null;
     if (pending.isEmpty()) {
       detail = "the change was already committed on " + branch;
     } else {
-      String sha = forge.commitFiles(ctx.repo(), branch, title, pending);
+      sha = forge.commitFiles(ctx.repo(), branch, title, pending);
       detail = "committed " + String.join(", ", pending.keySet()) + " as " + sha + " on " + branch;
-      // the push starts the branch's pipeline: that run verifies the fix
-      newRun = forge.runForCommit(ctx.repo(), sha);
     }
     PullRequest pr = forge.ensurePullRequest(ctx.repo(), branch, base, title, body, List.of(LABEL));
+    // the push (or, for workflows that run on pull requests only, the pull request) starts the
+    // run of the failed workflow on the fix: that run verifies it. Looked up after the pull
+    // request is open so both kinds are found; the forges poll briefly, as runs appear late.
+    Optional<RunRef> newRun =
+        sha == null ? Optional.empty() : forge.runForCommit(ctx.repo(), sha, ctx.run().workflow());
     return new Outcome(
         Outcome.Status.APPLIED, detail + "; pull request " + pr.url(), newRun, Optional.of(pr));
   }

@@ -91,6 +91,10 @@ final class GitHubSim implements AutoCloseable {
   final List<ObjectNode> issues = new ArrayList<>();
   final Map<String, String> tokensIssued = new LinkedHashMap<>();
   String installationId = "1";
+
+  /** How many head_sha lookups answer "no run yet" before the runs show up. */
+  int lateRunLookups;
+
   int tokenCounter;
 
   GitHubSim() throws IOException {
@@ -425,12 +429,27 @@ final class GitHubSim implements AutoCloseable {
       }
       return new Answer(302, "", Map.of("Location", blobBase() + "/archives/" + x.group(3)));
     }
-    if (m.equals("GET") && (x = match(repo + "/actions/workflows/([^/]+)/runs", p)) != null) {
-      ObjectNode page = example("actions/list-workflow-runs");
+    if (m.equals("GET") && q.containsKey("head_sha") && lateRunLookups > 0) {
+      lateRunLookups--; // GitHub has not created the push's runs yet
+      ObjectNode page = example("actions/list-workflow-runs-for-repo");
+      page.putArray("workflow_runs");
+      page.put("total_count", 0);
+      return Answer.json(200, page);
+    }
+    if (m.equals("GET") && (x = match(repo + "/actions(?:/workflows/([^/]+))?/runs", p)) != null) {
+      ObjectNode page =
+          example(
+              x.group(3) == null
+                  ? "actions/list-workflow-runs-for-repo"
+                  : "actions/list-workflow-runs");
       ArrayNode arr = page.putArray("workflow_runs");
       String workflow = x.group(3);
       runs.values().stream()
-          .filter(run -> run.path("workflow_id").asText().equals(workflow))
+          .filter(run -> workflow == null || run.path("workflow_id").asText().equals(workflow))
+          .filter(
+              run ->
+                  !q.containsKey("head_sha")
+                      || run.path("head_sha").asText().equals(q.get("head_sha")))
           .filter(
               run ->
                   !q.containsKey("branch")

@@ -98,6 +98,10 @@ final class GitLabSim implements AutoCloseable {
   final Map<String, String> variables = new LinkedHashMap<>();
   final List<ObjectNode> issues = new ArrayList<>();
   int retries;
+
+  /** How many sha lookups answer "no pipeline yet" before the pipelines show up. */
+  int latePipelineLookups;
+
   int jobCounter = 900;
 
   GitLabSim() throws IOException {
@@ -291,9 +295,14 @@ final class GitLabSim implements AutoCloseable {
       jobs.getOrDefault(x.group(2), List.of()).forEach(arr::add);
       return ok(arr);
     }
+    if (m.equals("GET") && q.containsKey("sha") && latePipelineLookups > 0) {
+      latePipelineLookups--; // GitLab has not created the push's pipeline yet
+      return ok(JSON.createArrayNode());
+    }
     if (m.equals("GET") && match(proj + "/pipelines", p) != null) {
       ArrayNode arr = JSON.createArrayNode();
       pipelines.values().stream()
+          .filter(pl -> !q.containsKey("sha") || pl.path("sha").asText().equals(q.get("sha")))
           .filter(pl -> !q.containsKey("ref") || pl.path("ref").asText().equals(q.get("ref")))
           .filter(
               pl -> !q.containsKey("status") || pl.path("status").asText().equals(q.get("status")))
