@@ -124,7 +124,8 @@ public final class PitcrewService implements AutoCloseable {
       jobs.start();
 
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Gauge.builder("pitcrew.inbox.pending", () -> inbox.pending(1000).size()).register(metrics);
+      // a COUNT, not the pending rows themselves: a scrape during a backlog must not read megabytes
+      Gauge.builder("pitcrew.inbox.pending", inbox::pendingCount).register(metrics);
       Auth auth = new Auth(config.apiToken());
       Health health = new Health();
       health.add(
