@@ -16,7 +16,9 @@ import java.util.function.IntFunction;
  * An open-loop load generator: request {@code i} is due at {@code start + i / rate} whatever
  * happened to the earlier ones, and its latency is measured from that due time, not from when it
  * was actually sent. A slow server therefore cannot lower the offered rate or hide its queueing
- * (coordinated omission): a request the sender could only send late counts as late.
+ * (coordinated omission): a request the sender could only send late counts as late. At most {@link
+ * #MAX_IN_FLIGHT} requests are outstanding (as wrk2 keeps a fixed set of connections): past that
+ * the sender waits, and the wait counts in the latency of every request it delays.
  */
 final class OpenLoop {
   /** What happened to each request, by index. Status -1 is a transport error or a timeout. */
@@ -56,6 +58,8 @@ final class OpenLoop {
     }
   }
 
+  static final int MAX_IN_FLIGHT = Integer.getInteger("pitcrew.load.max-in-flight", 256);
+
   private OpenLoop() {}
 
   static HttpClient client() {
@@ -77,6 +81,7 @@ final class OpenLoop {
     String[] body = new String[count];
     Throwable[] errors = new Throwable[count];
     CountDownLatch done = new CountDownLatch(count);
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
     long period = (long) (1e9 / perSecond);
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
     long maxLag = 0;
@@ -85,6 +90,7 @@ final class OpenLoop {
       for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
         LockSupport.parkNanos(wait);
       }
+      inFlight.acquire();
       maxLag = Math.max(maxLag, System.nanoTime() - due);
       int n = i;
       HttpRequest r;
@@ -94,6 +100,7 @@ final class OpenLoop {
         status[n] = -1;
         errors[n] = e;
         latency[n] = System.nanoTime() - due;
+        inFlight.release();
         done.countDown();
         continue;
       }
@@ -109,6 +116,7 @@ final class OpenLoop {
                   status[n] = resp.statusCode();
                   body[n] = resp.body();
                 }
+                inFlight.release();
                 done.countDown();
               });
     }
