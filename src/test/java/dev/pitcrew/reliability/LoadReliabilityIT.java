@@ -268,9 +268,12 @@ class LoadReliabilityIT {
     assertThat(wrong).as("answers that differ from the expected status").isEmpty();
     assertThat(lost).as("acknowledged deliveries missing from the inbox").isEmpty();
     assertThat(extra).as("inbox rows that no acknowledged delivery explains").isEmpty();
+    // incidents are unique per run (a constraint); the server may be stopped between opening an
+    // incident and marking its delivery processed, so one in flight may be counted on either side
     assertThat(incidents)
-        .as("one incident per processed failure, none twice")
-        .isEqualTo(processedFailures);
+        .as("an incident for every processed failure, and none without an acknowledged failure")
+        .isBetween(processedFailures, processedFailures + 1)
+        .isLessThanOrEqualTo(failures + unanswered.size());
   }
 
   private static void count(Map<String, Integer> byStatus, OpenLoop.Result r, int i) {
