@@ -20,6 +20,7 @@ class FailFastDataSourceTest {
     hc.setMaximumPoolSize(size);
     hc.setConnectionTimeout(2000);
     hc.setInitializationFailTimeout(-1);
+    hc.setMinimumIdle(1);
     return new HikariDataSource(hc);
   }
 
@@ -48,6 +49,11 @@ class FailFastDataSourceTest {
     try (HikariDataSource pool = pool("jdbc:h2:mem:busy;DB_CLOSE_DELAY=-1", 1)) {
       FailFastDataSource ds =
           new FailFastDataSource(pool, Duration.ofSeconds(30), Clock.systemUTC());
+      // the pool's one connection exists before the test takes it (a loaded machine opens it
+      // slowly)
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> pool.getHikariPoolMXBean().getIdleConnections() == 1);
       try (Connection held = ds.getConnection()) {
         assertThat(held.isValid(1)).isTrue();
         // the only connection is taken: the wait times out, but nothing failed to connect
