@@ -140,7 +140,8 @@ public final class PitcrewService implements AutoCloseable {
       jobs.start();
 
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Gauge.builder("pitcrew.inbox.pending", () -> inbox.pending(1000).size()).register(metrics);
+      // a COUNT, not the pending rows themselves: a scrape during a backlog must not read megabytes
+      Gauge.builder("pitcrew.inbox.pending", inbox::pendingCount).register(metrics);
       Auth auth = new Auth(config.apiToken());
       Health health = ServiceHealth.build(config, db, jobs, forges, parts.notifiers(), reconciler);
       ApiRoutes api =

@@ -182,6 +182,15 @@ public final class Inbox {
     return best;
   }
 
+  /** How many deliveries wait to be processed (a count, for the metrics gauge). */
+  public long pendingCount() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT COUNT(*) FROM inbox WHERE status = 'PENDING'")
+                .mapTo(Long.class)
+                .one());
+  }
+
   public long count() {
     return jdbi.withHandle(
         h -> h.createQuery("SELECT COUNT(*) FROM inbox").mapTo(Long.class).one());

@@ -18,7 +18,7 @@ public final class ReplicaMain {
     Map<String, String> env = new HashMap<>(System.getenv());
     PitcrewConfig config = PitcrewConfig.of(env);
     Database db = Database.open(config);
-    TableForge forge = new TableForge(db.jdbi());
+    TableForge forge = new TableForge(db.jdbi(), env.getOrDefault("PITCREW_REPLICA_NAME", ""));
     PitcrewService service =
         PitcrewService.start(
             config,

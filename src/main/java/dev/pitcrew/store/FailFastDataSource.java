@@ -1,0 +1,126 @@
+package dev.pitcrew.store;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The pool behind a breaker: once getting a connection has failed (the database is stopped or
+ * unreachable), further requests fail at once for {@code retryAfter} instead of each waiting the
+ * pool's whole connection timeout, so a webhook is answered 503 in milliseconds and requests do not
+ * pile up on a dead database. One caller at a time probes the database again; the first success
+ * closes the breaker. A pool that is merely busy is not "down": only a failed connection opens it.
+ */
+final class FailFastDataSource implements DataSource {
+  private final DataSource pool;
+  private final Duration retryAfter;
+  private final Clock clock;
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private volatile Instant downSince;
+  private volatile Instant nextProbe = Instant.MIN;
+  private volatile String reason = "";
+
+  FailFastDataSource(DataSource pool, Duration retryAfter, Clock clock) {
+    this.pool = pool;
+    this.retryAfter = retryAfter;
+    this.clock = clock;
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Instant since = downSince;
+    boolean probe = false;
+    if (since != null) {
+      if (clock.instant().isBefore(nextProbe) || !probing.compareAndSet(false, true)) {
+        throw new SQLTransientConnectionException(
+            "the database is unreachable (since " + since + "): " + reason, "08001");
+      }
+      probe = true;
+    }
+    try {
+      Connection c = pool.getConnection();
+      downSince = null;
+      return c;
+    } catch (SQLException e) {
+      if (unreachable(e)) {
+        reason = why(e);
+        if (downSince == null) {
+          downSince = clock.instant();
+        }
+        nextProbe = clock.instant().plus(retryAfter);
+      }
+      throw e;
+    } finally {
+      if (probe) {
+        probing.set(false);
+      }
+    }
+  }
+
+  /**
+   * True when the pool could not connect at all (Hikari reports a failed connection as the cause of
+   * its timeout); false when it only waited for a busy connection.
+   */
+  private static boolean unreachable(SQLException e) {
+    if (!(e instanceof SQLTransientConnectionException)) {
+      return "08".equals(e.getSQLState() == null ? "" : e.getSQLState().substring(0, 2));
+    }
+    return e.getCause() != null || e.getNextException() != null;
+  }
+
+  /** The driver's own words (the pool's timeout message wraps them), first sentence. */
+  private static String why(SQLException e) {
+    Throwable t = e.getCause() != null ? e.getCause() : e;
+    String m = String.valueOf(t.getMessage());
+    int dot = m.indexOf(". ");
+    return dot > 0 ? m.substring(0, dot) : m;
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    throw new SQLFeatureNotSupportedException("the pool has fixed credentials");
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return pool.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    pool.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    pool.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return pool.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return pool.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return iface.isInstance(this) ? iface.cast(this) : pool.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return iface.isInstance(this) || pool.isWrapperFor(iface);
+  }
+}
