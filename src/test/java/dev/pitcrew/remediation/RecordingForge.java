@@ -70,6 +70,15 @@ public final class RecordingForge implements Forge {
   }
 
   @Override
+  public List<String> listFiles(RepoRef repo, String folder, String ref) {
+    Map<String, String> files = branches.get(shaToBranch.getOrDefault(ref, ref));
+    String prefix = folder.isEmpty() ? "" : folder + "/";
+    return files == null
+        ? List.of()
+        : files.keySet().stream().filter(p -> p.startsWith(prefix)).sorted().toList();
+  }
+
+  @Override
   public String defaultBranch(RepoRef repo) {
     return "main";
   }
