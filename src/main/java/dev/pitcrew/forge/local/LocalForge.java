@@ -389,8 +389,13 @@ public final class LocalForge implements Forge, AutoCloseable {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(
         "RUNNER_TOOL_CACHE",
-        labDir.resolve("runner").resolve(repo.fullName()).resolve("tool-cache").toString());
-    m.put("GITHUB_WORKSPACE", labDir.resolve("work").toString() + "/*");
+        labDir
+            .toAbsolutePath()
+            .resolve("runner")
+            .resolve(repo.fullName())
+            .resolve("tool-cache")
+            .toString());
+    m.put("GITHUB_WORKSPACE", labDir.toAbsolutePath().resolve("work") + "/*");
     return m;
   }
 
