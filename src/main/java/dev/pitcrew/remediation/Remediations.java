@@ -1,5 +1,6 @@
 package dev.pitcrew.remediation;
 
+import dev.pitcrew.remediation.config.FixConfigValue;
 import dev.pitcrew.remediation.config.SafeDefaults;
 import dev.pitcrew.remediation.config.SetCiVariable;
 import dev.pitcrew.remediation.dependency.AddDependency;
@@ -42,6 +43,7 @@ public final class Remediations {
     actions.add(new AddDependency(SupplyChainGuard.fromEnv(env.get("PITCREW_PACKAGE_ALLOWLIST"))));
     actions.add(new BumpDependency());
     actions.add(new ResolveVersionConflict());
+    actions.add(new FixConfigValue());
     actions.add(new SetCiVariable(SafeDefaults.fromEnv(env.get("PITCREW_SAFE_DEFAULTS"))));
     actions.add(new IncreaseJobTimeout());
     actions.add(new IncreaseNodeHeap());

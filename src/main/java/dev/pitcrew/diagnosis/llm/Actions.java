@@ -266,7 +266,7 @@ public final class Actions {
             "file",
             new RepoPath(false),
             "key",
-            new Matches("configuration key", Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,99}")),
+            new Matches("configuration key", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")),
             "value",
             TEXT,
             "expected",
