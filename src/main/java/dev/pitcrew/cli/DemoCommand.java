@@ -179,6 +179,7 @@ final class DemoCommand implements Callable<Integer> {
         if (receiver.isPresent()) {
           rows = counted(rows, started, receiver.get());
         }
+        rows = audited(rows, started, service);
         DemoReport result = new DemoReport(rows);
         out.println();
         result.print(out);
@@ -284,6 +285,23 @@ final class DemoCommand implements Callable<Integer> {
       out.add(
           rows.get(i)
               .withNotificationsReceived(receiver.deliveriesFor(scenarios.get(i).repository())));
+    }
+    return out;
+  }
+
+  /** The rows with the audit events the service recorded for each scenario's incident. */
+  private static List<DemoReport.Row> audited(
+      List<DemoReport.Row> rows, Map<Scenario, RunRef> started, PitcrewService service) {
+    List<RunRef> runs = new ArrayList<>(started.values());
+    List<DemoReport.Row> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      List<String> events =
+          service
+              .incidents()
+              .idForRun(runs.get(i).key())
+              .map(id -> service.audit().trail(id).stream().map(e -> e.event()).toList())
+              .orElse(List.of());
+      out.add(rows.get(i).withAuditEvents(events));
     }
     return out;
   }

@@ -31,7 +31,47 @@ public final class DemoReport {
       String pullRequest,
       boolean notified,
       String status,
-      Integer notificationsReceived) {
+      Integer notificationsReceived,
+      List<String> auditEvents) {
+    public Row {
+      auditEvents = auditEvents == null ? List.of() : List.copyOf(auditEvents);
+    }
+
+    /**
+     * Whether the incident's audit trail records every step it went through: received, diagnosed,
+     * the policy's judgement (or why it was left to a person), and notified; for an applied fix
+     * also the plan, the apply and its verification.
+     */
+    public boolean auditComplete() {
+      List<String> need = new ArrayList<>(List.of("received", "diagnosed", "notified"));
+      if (autoFixApplied) {
+        need.addAll(List.of("planned", "judged", "apply.before", "verified"));
+      }
+      return auditEvents.containsAll(need)
+          && (auditEvents.contains("judged") || auditEvents.contains("manual"));
+    }
+
+    /** The same row with the audit events of its incident, in order. */
+    public Row withAuditEvents(List<String> events) {
+      return new Row(
+          name,
+          expectedCategory,
+          autoFixAllowed,
+          diagnosedCategory,
+          playbookId,
+          riskLevel,
+          action,
+          autoFixApplied,
+          pipelinePassedAfterFix,
+          attempts,
+          timeToFixS,
+          pullRequest,
+          notified,
+          status,
+          notificationsReceived,
+          events);
+    }
+
     /** The same row with the deliveries a receiver counted for it (null when none is watched). */
     public Row withNotificationsReceived(Integer n) {
       return new Row(
@@ -49,7 +89,8 @@ public final class DemoReport {
           pullRequest,
           notified,
           status,
-          n);
+          n,
+          auditEvents);
     }
   }
 
@@ -84,7 +125,8 @@ public final class DemoReport {
           null,
           false,
           "no incident",
-          null);
+          null,
+          List.of());
     }
     ActionRecord a = record.get();
     String action =
@@ -106,7 +148,8 @@ public final class DemoReport {
         a.pullRequestUrl(),
         a.userNotified(),
         a.status(),
-        null);
+        null,
+        List.of());
   }
 
   /** Fixable scenarios that Pitcrew fixed on its own and whose pipeline then passed. */
@@ -156,6 +199,11 @@ public final class DemoReport {
     return rows.stream().filter(Row::notified).count();
   }
 
+  /** Scenarios whose incident has a complete audit trail. */
+  public long auditCompleteCount() {
+    return rows.stream().filter(Row::auditComplete).count();
+  }
+
   /** Deliveries counted at the demo's receiver, or null when no receiver watched. */
   public Integer notificationsReceived() {
     if (rows.stream().allMatch(r -> r.notificationsReceived() == null)) {
@@ -190,6 +238,8 @@ public final class DemoReport {
       if (r.notificationsReceived() != null) {
         m.put("notifications_received", r.notificationsReceived());
       }
+      m.put("audit_events", r.auditEvents());
+      m.put("audit_complete", r.auditComplete());
       scenarios.add(m);
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -199,6 +249,7 @@ public final class DemoReport {
     out.put("median_time_to_fix_s", medianTimeToFixS());
     out.put("misdiagnosed_count", misdiagnosedCount());
     out.put("notified_count", notifiedCount());
+    out.put("audit_complete_count", auditCompleteCount());
     if (notificationsReceived() != null) {
       out.put("notifications_received", notificationsReceived());
     }
@@ -237,7 +288,7 @@ public final class DemoReport {
     out.printf(
         Locale.ROOT,
         "%nauto-fix rate %.0f%% of %d fixable scenarios; wrong actions %d; misdiagnosed %d;"
-            + " median time to fix %s; notified %d of %d%s%n",
+            + " median time to fix %s; notified %d of %d%s; complete audit trail %d of %d%n",
         autoFixRate() * 100,
         fixable,
         wrongActionCount(),
@@ -247,7 +298,9 @@ public final class DemoReport {
         rows.size(),
         notificationsReceived() == null
             ? ""
-            : " (" + notificationsReceived() + " messages at the demo's Slack receiver)");
+            : " (" + notificationsReceived() + " messages at the demo's Slack receiver)",
+        auditCompleteCount(),
+        rows.size());
     out.flush();
   }
 }
