@@ -10,6 +10,7 @@ import dev.pitcrew.lab.DemoReport;
 import dev.pitcrew.lab.Lab;
 import dev.pitcrew.lab.Scenario;
 import dev.pitcrew.lab.ScenarioCatalog;
+import dev.pitcrew.lab.SlackReceiver;
 import dev.pitcrew.store.ActionRecord;
 import dev.pitcrew.store.Incident;
 import java.io.IOException;
@@ -111,6 +112,30 @@ final class DemoCommand implements Callable<Integer> {
     settings.putIfAbsent("PITCREW_RETRY_BASE_DELAY", "1s");
     settings.putIfAbsent("PITCREW_POLL_INTERVAL", "200ms");
     settings.put("PITCREW_PUBLIC_URL", "http://localhost:" + p);
+    // with no Slack webhook configured, notifications go to a Slack receiver on loopback, so the
+    // table shows what each scenario really delivered
+    Optional<SlackReceiver> receiver = Optional.empty();
+    String slack = settings.get("PITCREW_SLACK_WEBHOOK_URL");
+    if (slack == null || slack.isBlank()) {
+      receiver = Optional.of(new SlackReceiver());
+      settings.put("PITCREW_SLACK_WEBHOOK_URL", receiver.get().url());
+    }
+    try {
+      return run(out, scenarios, dir, p, secret, settings, receiver);
+    } finally {
+      receiver.ifPresent(SlackReceiver::close);
+    }
+  }
+
+  private Integer run(
+      PrintWriter out,
+      List<Scenario> scenarios,
+      Path dir,
+      int p,
+      String secret,
+      Map<String, String> settings,
+      Optional<SlackReceiver> receiver)
+      throws Exception {
     PitcrewConfig config = PitcrewConfig.of(settings);
 
     String base = "http://localhost:" + p + "/lab";
@@ -137,6 +162,12 @@ final class DemoCommand implements Callable<Integer> {
             "pitcrew demo: %d scenarios, service on http://localhost:%d, lab in %s%n",
             scenarios.size(), service.port(), dir);
         out.println(describeParts(parts));
+        receiver.ifPresent(
+            r ->
+                out.println(
+                    "  no Slack webhook configured: notifications go to the demo's receiver at"
+                        + " http://127.0.0.1:"
+                        + URI.create(r.url()).getPort()));
         out.flush();
         Map<Scenario, RunRef> started = new LinkedHashMap<>();
         for (Scenario s : scenarios) {
@@ -145,6 +176,10 @@ final class DemoCommand implements Callable<Integer> {
           started.put(s, runs.get(0));
         }
         List<DemoReport.Row> rows = await(service, started, out);
+        if (receiver.isPresent()) {
+          rows = counted(rows, started, receiver.get());
+        }
+        rows = audited(rows, started, service);
         DemoReport result = new DemoReport(rows);
         out.println();
         result.print(out);
@@ -230,6 +265,45 @@ final class DemoCommand implements Callable<Integer> {
       rows.add(row);
     }
     return rows;
+  }
+
+  /**
+   * The rows with the deliveries the receiver counted per scenario, after waiting a little for
+   * notifications still in flight (a sink retries with backoff).
+   */
+  private static List<DemoReport.Row> counted(
+      List<DemoReport.Row> rows, Map<Scenario, RunRef> started, SlackReceiver receiver)
+      throws InterruptedException {
+    List<Scenario> scenarios = new ArrayList<>(started.keySet());
+    Instant until = Instant.now().plusSeconds(15);
+    while (Instant.now().isBefore(until)
+        && scenarios.stream().anyMatch(s -> receiver.deliveriesFor(s.repository()) == 0)) {
+      Thread.sleep(250);
+    }
+    List<DemoReport.Row> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      out.add(
+          rows.get(i)
+              .withNotificationsReceived(receiver.deliveriesFor(scenarios.get(i).repository())));
+    }
+    return out;
+  }
+
+  /** The rows with the audit events the service recorded for each scenario's incident. */
+  private static List<DemoReport.Row> audited(
+      List<DemoReport.Row> rows, Map<Scenario, RunRef> started, PitcrewService service) {
+    List<RunRef> runs = new ArrayList<>(started.values());
+    List<DemoReport.Row> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      List<String> events =
+          service
+              .incidents()
+              .idForRun(runs.get(i).key())
+              .map(id -> service.audit().trail(id).stream().map(e -> e.event()).toList())
+              .orElse(List.of());
+      out.add(rows.get(i).withAuditEvents(events));
+    }
+    return out;
   }
 
   private static boolean settled(String step) {

@@ -30,6 +30,36 @@ public interface Forge {
   /** A file's content at a commit, or empty when the file does not exist. */
   Optional<String> fileContent(RepoRef repo, String path, String ref) throws IOException;
 
+  /**
+   * The paths of the files at a commit below a folder ({@code ""} for the whole tree), recursively
+   * and sorted, so that a remediation can look for evidence in the repository (a vendored package,
+   * a local package index) without a checkout. Forges that cannot list answer empty, and the
+   * evidence is then simply not found.
+   */
+  default List<String> listFiles(RepoRef repo, String folder, String ref) throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Where this forge's runners keep a job's workspace and caches, by the environment variable that
+   * names each place in a job ({@code RUNNER_TOOL_CACHE → /opt/hostedtoolcache}), so that a path
+   * printed in a log can be written back into a workflow as {@code $VARIABLE/rest}. The defaults
+   * are the hosted runners' documented locations; a value ending in {@code /*} stands for one
+   * folder per job below it.
+   */
+  default Map<String, String> runnerPaths(RepoRef repo) {
+    String name = repo.fullName().substring(repo.fullName().lastIndexOf('/') + 1);
+    return switch (provider()) {
+      case GITHUB ->
+          Map.of(
+              "RUNNER_TOOL_CACHE", "/opt/hostedtoolcache",
+              "RUNNER_TEMP", "/home/runner/work/_temp",
+              "GITHUB_WORKSPACE", "/home/runner/work/" + name + "/" + name);
+      case GITLAB -> Map.of("CI_PROJECT_DIR", "/builds/" + repo.fullName());
+      case LOCAL -> Map.of();
+    };
+  }
+
   /** The repository's default branch. */
   String defaultBranch(RepoRef repo) throws IOException;
 

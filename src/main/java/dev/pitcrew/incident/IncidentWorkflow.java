@@ -196,6 +196,14 @@ public final class IncidentWorkflow {
             "playbook_used", d.playbookId().orElse(null),
             "risk_level", d.riskLevel().wire());
     if (!d.category().fixable()) {
+      // the decision not to act is part of the trail, as for every other incident left to people
+      audit(
+          inc,
+          "pitcrew",
+          "manual",
+          "a "
+              + d.category().wire()
+              + " failure needs a person; Pitcrew never acts on it automatically");
       action.put("status", "skipped");
       action.put("outcome", "manual");
       return moveTo(inc, NOTIFY, cols("diagnosis_json", DiagnosisCodec.write(d)), action);

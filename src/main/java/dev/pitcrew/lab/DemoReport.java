@@ -30,7 +30,69 @@ public final class DemoReport {
       Double timeToFixS,
       String pullRequest,
       boolean notified,
-      String status) {}
+      String status,
+      Integer notificationsReceived,
+      List<String> auditEvents) {
+    public Row {
+      auditEvents = auditEvents == null ? List.of() : List.copyOf(auditEvents);
+    }
+
+    /**
+     * Whether the incident's audit trail records every step it went through: received, diagnosed,
+     * the policy's judgement (or why it was left to a person), and notified; for an applied fix
+     * also the plan, the apply and its verification.
+     */
+    public boolean auditComplete() {
+      List<String> need = new ArrayList<>(List.of("received", "diagnosed", "notified"));
+      if (autoFixApplied) {
+        need.addAll(List.of("planned", "judged", "apply.before", "verified"));
+      }
+      return auditEvents.containsAll(need)
+          && (auditEvents.contains("judged") || auditEvents.contains("manual"));
+    }
+
+    /** The same row with the audit events of its incident, in order. */
+    public Row withAuditEvents(List<String> events) {
+      return new Row(
+          name,
+          expectedCategory,
+          autoFixAllowed,
+          diagnosedCategory,
+          playbookId,
+          riskLevel,
+          action,
+          autoFixApplied,
+          pipelinePassedAfterFix,
+          attempts,
+          timeToFixS,
+          pullRequest,
+          notified,
+          status,
+          notificationsReceived,
+          events);
+    }
+
+    /** The same row with the deliveries a receiver counted for it (null when none is watched). */
+    public Row withNotificationsReceived(Integer n) {
+      return new Row(
+          name,
+          expectedCategory,
+          autoFixAllowed,
+          diagnosedCategory,
+          playbookId,
+          riskLevel,
+          action,
+          autoFixApplied,
+          pipelinePassedAfterFix,
+          attempts,
+          timeToFixS,
+          pullRequest,
+          notified,
+          status,
+          n,
+          auditEvents);
+    }
+  }
 
   private final List<Row> rows;
 
@@ -62,7 +124,9 @@ public final class DemoReport {
           null,
           null,
           false,
-          "no incident");
+          "no incident",
+          null,
+          List.of());
     }
     ActionRecord a = record.get();
     String action =
@@ -83,7 +147,9 @@ public final class DemoReport {
         a.timeToFix(),
         a.pullRequestUrl(),
         a.userNotified(),
-        a.status());
+        a.status(),
+        null,
+        List.of());
   }
 
   /** Fixable scenarios that Pitcrew fixed on its own and whose pipeline then passed. */
@@ -128,7 +194,30 @@ public final class DemoReport {
     return n % 2 == 1 ? t.get(n / 2) : (t.get(n / 2 - 1) + t.get(n / 2)) / 2;
   }
 
-  /** The JSON report of docs/contracts.md (plus misdiagnosed_count and each row's status). */
+  /** Scenarios whose incident notified someone (the service's record says so). */
+  public long notifiedCount() {
+    return rows.stream().filter(Row::notified).count();
+  }
+
+  /** Scenarios whose incident has a complete audit trail. */
+  public long auditCompleteCount() {
+    return rows.stream().filter(Row::auditComplete).count();
+  }
+
+  /** Deliveries counted at the demo's receiver, or null when no receiver watched. */
+  public Integer notificationsReceived() {
+    if (rows.stream().allMatch(r -> r.notificationsReceived() == null)) {
+      return null;
+    }
+    return rows.stream()
+        .mapToInt(r -> r.notificationsReceived() == null ? 0 : r.notificationsReceived())
+        .sum();
+  }
+
+  /**
+   * The JSON report of docs/contracts.md (plus misdiagnosed_count, notified_count, each row's
+   * status and the deliveries the demo's receiver counted).
+   */
   public Map<String, Object> json() {
     List<Map<String, Object>> scenarios = new ArrayList<>();
     for (Row r : rows) {
@@ -146,6 +235,11 @@ public final class DemoReport {
       m.put("pull_request", r.pullRequest());
       m.put("notified", r.notified());
       m.put("status", r.status());
+      if (r.notificationsReceived() != null) {
+        m.put("notifications_received", r.notificationsReceived());
+      }
+      m.put("audit_events", r.auditEvents());
+      m.put("audit_complete", r.auditComplete());
       scenarios.add(m);
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -154,12 +248,17 @@ public final class DemoReport {
     out.put("wrong_action_count", wrongActionCount());
     out.put("median_time_to_fix_s", medianTimeToFixS());
     out.put("misdiagnosed_count", misdiagnosedCount());
+    out.put("notified_count", notifiedCount());
+    out.put("audit_complete_count", auditCompleteCount());
+    if (notificationsReceived() != null) {
+      out.put("notifications_received", notificationsReceived());
+    }
     return out;
   }
 
   /** The table and the totals, for a terminal. */
   public void print(PrintWriter out) {
-    String fmt = "%-32s %-14s %-14s %-22s %8s %7s %8s  %s%n";
+    String fmt = "%-32s %-14s %-14s %-24s %8s %7s %8s %9s  %s%n";
     out.printf(
         fmt,
         "scenario",
@@ -169,6 +268,7 @@ public final class DemoReport {
         "attempts",
         "passed",
         "to fix",
+        "notified",
         "status");
     for (Row r : rows) {
       out.printf(
@@ -180,20 +280,27 @@ public final class DemoReport {
           r.attempts(),
           r.autoFixApplied() ? (r.pipelinePassedAfterFix() ? "yes" : "no") : "-",
           r.timeToFixS() == null ? "-" : String.format(Locale.ROOT, "%.1f s", r.timeToFixS()),
+          (r.notified() ? "yes" : "no")
+              + (r.notificationsReceived() == null ? "" : " (" + r.notificationsReceived() + ")"),
           r.status());
     }
     long fixable = rows.stream().filter(Row::autoFixAllowed).count();
     out.printf(
         Locale.ROOT,
         "%nauto-fix rate %.0f%% of %d fixable scenarios; wrong actions %d; misdiagnosed %d;"
-            + " median time to fix %s%n",
+            + " median time to fix %s; notified %d of %d%s; complete audit trail %d of %d%n",
         autoFixRate() * 100,
         fixable,
         wrongActionCount(),
         misdiagnosedCount(),
-        medianTimeToFixS() == null
-            ? "-"
-            : String.format(Locale.ROOT, "%.1f s", medianTimeToFixS()));
+        medianTimeToFixS() == null ? "-" : String.format(Locale.ROOT, "%.1f s", medianTimeToFixS()),
+        notifiedCount(),
+        rows.size(),
+        notificationsReceived() == null
+            ? ""
+            : " (" + notificationsReceived() + " messages at the demo's Slack receiver)",
+        auditCompleteCount(),
+        rows.size());
     out.flush();
   }
 }

@@ -1,9 +1,11 @@
 package dev.pitcrew.remediation;
 
+import dev.pitcrew.remediation.config.FixConfigValue;
 import dev.pitcrew.remediation.config.SafeDefaults;
 import dev.pitcrew.remediation.config.SetCiVariable;
 import dev.pitcrew.remediation.dependency.AddDependency;
 import dev.pitcrew.remediation.dependency.BumpDependency;
+import dev.pitcrew.remediation.dependency.ResolveVersionConflict;
 import dev.pitcrew.remediation.dependency.SupplyChainGuard;
 import dev.pitcrew.remediation.resource.FreeDisk;
 import dev.pitcrew.remediation.resource.IncreaseJobTimeout;
@@ -40,6 +42,8 @@ public final class Remediations {
     actions.add(new Escalate());
     actions.add(new AddDependency(SupplyChainGuard.fromEnv(env.get("PITCREW_PACKAGE_ALLOWLIST"))));
     actions.add(new BumpDependency());
+    actions.add(new ResolveVersionConflict());
+    actions.add(new FixConfigValue());
     actions.add(new SetCiVariable(SafeDefaults.fromEnv(env.get("PITCREW_SAFE_DEFAULTS"))));
     actions.add(new IncreaseJobTimeout());
     actions.add(new IncreaseNodeHeap());

@@ -41,6 +41,33 @@ public interface RepoFiles {
     }
   }
 
+  /** At most this many paths are listed below one folder. */
+  int MAX_LISTED = 20_000;
+
+  /**
+   * The paths of the files below a folder ({@code ""} for the whole repository), recursively and
+   * sorted, without {@code .git}; from the checkout, else from the forge at the failed commit.
+   * Empty when the folder does not exist or cannot be listed.
+   */
+  default List<String> tree(String folder) throws IOException {
+    if (checkout().isEmpty()) {
+      return List.of();
+    }
+    Path root = checkout().get();
+    Path d = root.resolve(folder).normalize();
+    if (!d.startsWith(root) || !Files.isDirectory(d)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(d)) {
+      return s.filter(Files::isRegularFile)
+          .map(f -> root.relativize(f).toString().replace('\\', '/'))
+          .filter(f -> !f.startsWith(".git/"))
+          .sorted()
+          .limit(MAX_LISTED)
+          .toList();
+    }
+  }
+
   /** Files from a local checkout; paths may not leave it. */
   static RepoFiles of(Path dir) {
     Path root = dir.toAbsolutePath().normalize();
@@ -77,6 +104,26 @@ public interface RepoFiles {
       @Override
       public Optional<Path> checkout() {
         return Optional.empty();
+      }
+
+      @Override
+      public List<String> tree(String folder) throws IOException {
+        String f = folder.replaceAll("^/+|/+$", "");
+        if (f.contains("..")) {
+          return List.of();
+        }
+        return ctx.forge().listFiles(ctx.repo(), f, ctx.run().sha()).stream()
+            .limit(MAX_LISTED)
+            .toList();
+      }
+
+      @Override
+      public List<String> list(String folder) throws IOException {
+        String f = folder.replaceAll("^/+|/+$", "");
+        String prefix = f.isEmpty() ? "" : f + "/";
+        return tree(f).stream()
+            .filter(p -> p.startsWith(prefix) && p.indexOf('/', prefix.length()) < 0)
+            .toList();
       }
     };
   }

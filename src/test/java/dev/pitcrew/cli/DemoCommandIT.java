@@ -54,6 +54,12 @@ class DemoCommandIT {
         .isFalse();
     assertThat(json.get("wrong_action_count").asInt()).isZero();
     assertThat(json.get("misdiagnosed_count").asInt()).isZero();
+    // with no Slack webhook configured, the demo's loopback receiver got each scenario's message
+    assertThat(json.get("notified_count").asInt()).isEqualTo(2);
+    for (JsonNode s : json.get("scenarios")) {
+      assertThat(s.get("notifications_received").asInt()).as(s.toString()).isPositive();
+      assertThat(s.get("audit_complete").asBoolean()).as(s.toString()).isTrue();
+    }
     assertThat(out.toString()).contains("scenario", "expected", "diagnosed", "auto-fix rate");
   }
 }

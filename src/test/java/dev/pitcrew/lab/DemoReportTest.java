@@ -122,4 +122,32 @@ class DemoReportTest {
                     Optional.of(record("infrastructure", true, "failed", 1.0, "retry_pipeline")))));
     assertThat(r.wrongActionCount()).isEqualTo(2);
   }
+
+  @Test
+  void anAuditTrailIsCompleteWhenItRecordsEveryStepTheIncidentTook() {
+    DemoReport.Row fixed =
+        DemoReport.row(
+            scenario("a", Category.RESOURCE),
+            Optional.of(record("resource", true, "passed", 2.0, "free_disk")));
+    assertThat(
+            fixed
+                .withAuditEvents(
+                    List.of(
+                        "received",
+                        "diagnosed",
+                        "planned",
+                        "judged",
+                        "apply.before",
+                        "verified",
+                        "notified"))
+                .auditComplete())
+        .isTrue();
+    assertThat(
+            fixed
+                .withAuditEvents(List.of("received", "diagnosed", "planned", "judged", "notified"))
+                .auditComplete())
+        .as("an applied fix without its verification is not a complete trail")
+        .isFalse();
+    assertThat(fixed.auditComplete()).isFalse();
+  }
 }

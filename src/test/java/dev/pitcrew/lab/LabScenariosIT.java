@@ -11,6 +11,14 @@ import dev.pitcrew.forge.Run;
 import dev.pitcrew.forge.RunRef;
 import dev.pitcrew.forge.local.LocalForge;
 import dev.pitcrew.playbook.PlaybookLoader;
+import dev.pitcrew.policy.RepoSettings;
+import dev.pitcrew.policy.RiskPolicy;
+import dev.pitcrew.policy.StandardRiskPolicy;
+import dev.pitcrew.policy.Verdict;
+import dev.pitcrew.remediation.Plan;
+import dev.pitcrew.remediation.RemediationContext;
+import dev.pitcrew.remediation.RemediationRegistry;
+import dev.pitcrew.remediation.Remediations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +54,7 @@ class LabScenariosIT {
   private static LocalForge forge;
   private static Lab lab;
   private static final Map<String, Result> RESULTS = new LinkedHashMap<>();
+  private static final RemediationRegistry REMEDIATION = Remediations.standard(Map.of());
 
   /** What happened to one scenario. */
   record Result(
@@ -53,6 +62,8 @@ class LabScenariosIT {
       Run failed,
       String log,
       Diagnosis diagnosis,
+      Optional<Plan> plan,
+      Verdict verdict,
       Run afterFix,
       String afterFixLog,
       double seconds) {}
@@ -90,12 +101,15 @@ class LabScenariosIT {
         "lab: %d scenarios in %.1f s%n", RESULTS.size(), (System.nanoTime() - t0) / 1e9);
     for (Result r : RESULTS.values()) {
       System.out.printf(
-          "  %-32s expected %-14s diagnosed %-14s %-34s %-22s after fix: %s (%.1f s)%n",
+          "  %-32s expected %-14s diagnosed %-14s %-34s %-24s plan %-24s %-6s after fix: %s"
+              + " (%.1f s)%n",
           r.scenario().name(),
           r.scenario().expectedCategory().wire(),
           r.diagnosis().category().wire(),
           r.diagnosis().playbookId().orElse("-"),
           r.diagnosis().remediationStrategy(),
+          r.plan().map(Plan::action).orElse("-"),
+          r.verdict().decision(),
           r.afterFix().outcome(),
           r.seconds());
     }
@@ -112,10 +126,30 @@ class LabScenariosIT {
         logs.isEmpty()
             ? Diagnosis.unreadable(p.scenario().name(), "no failed job")
             : diagnoser.diagnose(logs.get(0).log(), Optional.empty());
+    // Pitcrew's own plan for the failure, judged by the risk policy with the repository's
+    // .pitcrew.yml, exactly as the service would plan it (files read through the forge)
+    RemediationContext ctx =
+        new RemediationContext(
+            forge, p.repo(), failed, 1, Optional.empty(), "lab-" + p.scenario().name());
+    Optional<Plan> plan = REMEDIATION.plan(d, ctx);
+    RiskPolicy policy =
+        new StandardRiskPolicy(RepoSettings.DEFAULT)
+            .forRepository(forge.fileContent(p.repo(), RepoSettings.FILE, failed.sha()).orElse(""));
+    Verdict verdict =
+        plan.map(pl -> policy.judge(d, pl, 1))
+            .orElse(new Verdict(Verdict.Decision.DENY, "no plan"));
     Run after = lab.applyReferenceFix(p, failed, RUN_TIMEOUT);
     String afterLog = after.jobs().isEmpty() ? "" : read(forge.jobLog(after.jobs().get(0).ref()));
     return new Result(
-        p.scenario(), failed, log, d, after, afterLog, (System.nanoTime() - t0) / 1e9);
+        p.scenario(),
+        failed,
+        log,
+        d,
+        plan,
+        verdict,
+        after,
+        afterLog,
+        (System.nanoTime() - t0) / 1e9);
   }
 
   private static String read(Forge.JobLog log) throws IOException {
@@ -195,5 +229,22 @@ class LabScenariosIT {
     assertThat(d.category()).as(seen + "\n" + r.log()).isEqualTo(s.expectedCategory());
     s.expectedPlaybook().ifPresent(pb -> assertThat(d.playbookId()).as(seen).contains(pb));
     assertThat(d.remediationStrategy()).as(seen).isEqualTo(s.expectedAction());
+    if (s.autoFix()) {
+      // the fix is one Pitcrew makes and may apply on its own: a plan of the expected action
+      // (not advice for a person) that the risk policy lets through without waiting
+      assertThat(r.plan())
+          .as(seen + ": Pitcrew plans a fix")
+          .hasValueSatisfying(
+              pl ->
+                  assertThat(pl.action())
+                      .as(seen + ": " + pl.summary())
+                      .isEqualTo(s.expectedAction()));
+      assertThat(r.verdict().decision())
+          .as(seen + ": " + r.verdict().reason())
+          .isIn(Verdict.Decision.ALLOW, Verdict.Decision.NOTIFY);
+    } else {
+      assertThat(r.plan()).as(s.name() + ": a code defect gets no plan").isEmpty();
+      assertThat(r.verdict().decision()).isEqualTo(Verdict.Decision.DENY);
+    }
   }
 }

@@ -29,6 +29,7 @@ public final class RecordingForge implements Forge {
   public final Map<String, String> variables = new LinkedHashMap<>();
   public final List<String> issues = new ArrayList<>();
   public String runOutcome = "failed";
+  public Map<String, String> runnerPaths = Map.of();
   private int commits;
 
   /** Seeds a branch with files at a commit sha. */
@@ -67,6 +68,20 @@ public final class RecordingForge implements Forge {
   public Optional<String> fileContent(RepoRef repo, String path, String ref) {
     Map<String, String> files = branches.get(shaToBranch.getOrDefault(ref, ref));
     return files == null ? Optional.empty() : Optional.ofNullable(files.get(path));
+  }
+
+  @Override
+  public Map<String, String> runnerPaths(RepoRef repo) {
+    return runnerPaths;
+  }
+
+  @Override
+  public List<String> listFiles(RepoRef repo, String folder, String ref) {
+    Map<String, String> files = branches.get(shaToBranch.getOrDefault(ref, ref));
+    String prefix = folder.isEmpty() ? "" : folder + "/";
+    return files == null
+        ? List.of()
+        : files.keySet().stream().filter(p -> p.startsWith(prefix)).sorted().toList();
   }
 
   @Override

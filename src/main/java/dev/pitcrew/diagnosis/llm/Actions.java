@@ -255,6 +255,25 @@ public final class Actions {
             "detail",
             TEXT));
     add(m, "update_lockfile", Map.of("ecosystem", ecosystem, "file", file));
+    add(
+        m,
+        "resolve_version_conflict",
+        Map.of("ecosystem", new OneOf(Set.of("pip")), "file", new RepoPath(true), "package", pkg));
+    add(
+        m,
+        "fix_config_value",
+        Map.of(
+            "file",
+            new RepoPath(false),
+            "key",
+            new Matches("configuration key", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")),
+            "value",
+            TEXT,
+            "expected",
+            TEXT,
+            "detail",
+            TEXT),
+        Set.of("key"));
     add(m, "install_tool", Map.of("tool", TEXT, "missing", TEXT, "package", pkg));
     add(m, "set_runtime_version", Map.of("runtime", TEXT, "required", TEXT));
     add(m, "notify_developer", Map.of("detail", TEXT, "ecosystem", ecosystem, "missing", TEXT));

@@ -301,6 +301,29 @@ public final class GitHubForge implements Forge {
     return Optional.of(raw.text());
   }
 
+  /** The git trees API at the commit, recursively (one call; GitHub truncates huge trees). */
+  @Override
+  public List<String> listFiles(RepoRef repo, String folder, String ref) throws IOException {
+    String[] o = split(repo);
+    URI u = query(uri(api, "repos", o[0], o[1], "git", "trees", ref), Map.of("recursive", "1"));
+    Request r = get(repo, u, "Contents: read");
+    Response resp = http.send(r);
+    if (resp.status() == 404 || resp.status() == 409) {
+      return List.of();
+    }
+    expect(r, resp, 200);
+    String f = folder == null ? "" : folder.replaceAll("^/+|/+$", "");
+    String prefix = f.isEmpty() ? "" : f + "/";
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : http.json(r, resp).path("tree")) {
+      String path = e.path("path").asText();
+      if ("blob".equals(e.path("type").asText()) && path.startsWith(prefix)) {
+        out.add(path);
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
   @Override
   public String defaultBranch(RepoRef repo) throws IOException {
     return repository(repo).path("default_branch").asText();

@@ -187,6 +187,40 @@ public final class GitLabForge implements Forge {
     return Optional.of(resp.text());
   }
 
+  /** The repository tree API, recursively, paged; blobs only. */
+  @Override
+  public List<String> listFiles(RepoRef repo, String folder, String ref) throws IOException {
+    String f = folder == null ? "" : folder.replaceAll("^/+|/+$", "");
+    List<String> out = new ArrayList<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      Map<String, String> q = new java.util.LinkedHashMap<>();
+      q.put("ref", ref);
+      q.put("recursive", "true");
+      q.put("per_page", String.valueOf(PAGE));
+      q.put("page", String.valueOf(page));
+      if (!f.isEmpty()) {
+        q.put("path", f);
+      }
+      Request r =
+          get(query(project(repo, "repository", "tree"), q), "read_api (or read_repository)");
+      Response resp = http.send(r);
+      if (resp.status() == 404) {
+        return List.of();
+      }
+      expect(r, resp, 200);
+      JsonNode arr = http.json(r, resp);
+      for (JsonNode e : arr) {
+        if ("blob".equals(e.path("type").asText())) {
+          out.add(e.path("path").asText());
+        }
+      }
+      if (arr.size() < PAGE) {
+        break;
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
   @Override
   public String defaultBranch(RepoRef repo) throws IOException {
     Request r = get(project(repo), "read_api");

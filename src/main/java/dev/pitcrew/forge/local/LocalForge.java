@@ -370,6 +370,36 @@ public final class LocalForge implements Forge, AutoCloseable {
   }
 
   @Override
+  public List<String> listFiles(RepoRef repo, String folder, String ref) throws IOException {
+    String f = folder == null ? "" : folder.replaceAll("^/+|/+$", "");
+    if (f.contains("..")) {
+      throw new IOException("folder '" + folder + "' leaves the repository");
+    }
+    return LocalGit.list(existing(repo), ref, f.isEmpty() ? "" : f + "/").stream()
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * This forge's runner places: the repository's persistent tool cache, and the per-job workspace
+   * and temp folders below {@code work/} ({@code /*} stands for the job's own folder).
+   */
+  @Override
+  public Map<String, String> runnerPaths(RepoRef repo) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(
+        "RUNNER_TOOL_CACHE",
+        labDir
+            .toAbsolutePath()
+            .resolve("runner")
+            .resolve(repo.fullName())
+            .resolve("tool-cache")
+            .toString());
+    m.put("GITHUB_WORKSPACE", labDir.toAbsolutePath().resolve("work") + "/*");
+    return m;
+  }
+
+  @Override
   public String defaultBranch(RepoRef repo) throws IOException {
     return LocalGit.defaultBranch(existing(repo));
   }

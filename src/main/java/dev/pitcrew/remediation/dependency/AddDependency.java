@@ -95,7 +95,8 @@ public final class AddDependency implements Action {
           Plans.suggestion(d, "Not adding a package the log named: " + check.reason(), params));
     }
     if (version == null) {
-      version = check.historyLine().flatMap(AddDependency::pinIn).orElse(null);
+      version =
+          check.version().or(() -> check.historyLine().flatMap(AddDependency::pinIn)).orElse(null);
     }
     Edit edit;
     try {

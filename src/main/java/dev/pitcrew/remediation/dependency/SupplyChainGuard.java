@@ -13,12 +13,25 @@ import java.util.stream.Collectors;
 /**
  * Decides whether a package name that a log suggested may be added. A name from the log alone is
  * never enough (an attacker can print any {@code No module named x}): it must appear in the
- * project's lockfile, its git history or the configured allow-list. Names with odd characters and
- * near misses of popular packages ({@code reqeusts}) are refused outright.
+ * project's lockfile, its git history, the configured allow-list, or as an exact distribution the
+ * repository ships itself (a vendored wheel, sdist or source folder, or a local index its pip
+ * options name; see {@link RepositoryPackages}), read at the failed commit through the checkout or
+ * the forge. Names with odd characters and near misses of popular packages ({@code reqeusts}) are
+ * refused outright, even when vendored.
  */
 public final class SupplyChainGuard {
-  /** The verdict on one name. */
-  public record Check(Status status, String reason, Optional<String> historyLine) {}
+  /**
+   * The verdict on one name.
+   *
+   * @param historyLine the manifest line that once declared the package, when history vouched
+   * @param version the version the repository's own evidence pins (a vendored distribution)
+   */
+  public record Check(
+      Status status, String reason, Optional<String> historyLine, Optional<String> version) {
+    public Check(Status status, String reason, Optional<String> historyLine) {
+      this(status, reason, historyLine, Optional.empty());
+    }
+  }
 
   public enum Status {
     /** Corroborated by the lockfile, the history or the allow-list. */
@@ -95,11 +108,25 @@ public final class SupplyChainGuard {
               + "': likely a typo or a typosquat, so Pitcrew will not add it",
           Optional.empty());
     }
+    List<RepositoryPackages.Found> shipped = RepositoryPackages.find(eco, name, files);
+    if (!shipped.isEmpty()) {
+      RepositoryPackages.Found newest = shipped.get(0);
+      return new Check(
+          Status.VERIFIED,
+          name
+              + " "
+              + newest.version()
+              + " is shipped in the repository itself ("
+              + newest.path()
+              + ")",
+          Optional.empty(),
+          Optional.of(newest.version()));
+    }
     return new Check(
         Status.UNVERIFIED,
         name
-            + " appears only in the log, not in a lockfile, the history or the allow-list; a"
-            + " person confirms it is the right package",
+            + " appears only in the log, not in a lockfile, the history, the allow-list or a"
+            + " distribution the repository ships; a person confirms it is the right package",
         Optional.empty());
   }
 

@@ -223,4 +223,109 @@ class ResourceActionsTest {
     assertThat(p.fileChanges().get(0).diff().lines().filter(l -> l.startsWith("+ ")).count())
         .isEqualTo(2);
   }
+
+  private Plan diskPlan(String evidence, Map<String, String> files) throws Exception {
+    try (TestRepo repo = TestRepo.init(dir)) {
+      repo.commit("ci", files);
+    }
+    var base = Fixtures.diagnosis(Category.RESOURCE, RiskLevel.LOW, "free_disk", Map.of());
+    var d =
+        new dev.pitcrew.diagnosis.Diagnosis(
+            base.file(),
+            base.category(),
+            base.rootCause(),
+            base.confidence(),
+            base.riskLevel(),
+            base.remediationStrategy(),
+            base.remediationParams(),
+            base.playbookId(),
+            base.analyzer(),
+            List.of(new dev.pitcrew.diagnosis.Evidence(40, evidence)),
+            base.explanation(),
+            base.error(),
+            base.notes());
+    RecordingForge forge = new RecordingForge();
+    forge.runnerPaths =
+        Map.of(
+            "RUNNER_TOOL_CACHE", "/opt/hostedtoolcache",
+            "RUNNER_TEMP", "/home/runner/work/_temp",
+            "GITHUB_WORKSPACE", "/home/runner/work/app/app");
+    return new FreeDisk().plan(d, Fixtures.context(forge, 1, dir), RepoFiles.of(dir)).orElseThrow();
+  }
+
+  @Test
+  void clearsTheCacheFolderTheFullDiskLineNames() throws Exception {
+    Plan p =
+        diskPlan(
+            "cp: error writing '/opt/hostedtoolcache/build-cache/objects.pack': No space left on"
+                + " device",
+            Map.of(".github/workflows/ci.yml", WORKFLOW));
+    String after = after(p, ".github/workflows/ci.yml");
+    assertThat(after)
+        .contains(
+            "    steps:\n"
+                + "      - name: Clear the full cache $RUNNER_TOOL_CACHE/build-cache (pitcrew)\n"
+                + "        run: rm -rf \"$RUNNER_TOOL_CACHE/build-cache\"\n"
+                + "      - uses: actions/checkout@v4\n");
+    assertThat(after).doesNotContain("sudo").doesNotContain("/opt/hostedtoolcache");
+    assertThat(p.params().get("pr_body"))
+        .contains("The write that failed was /opt/hostedtoolcache/build-cache/objects.pack");
+  }
+
+  @Test
+  void clearsAnUntrackedCacheInTheWorkspaceButNeverATrackedFolder() throws Exception {
+    Plan cache =
+        diskPlan(
+            "OSError: [Errno 28] No space left on device: '/home/runner/work/app/app/.cache/pip/x.whl'",
+            Map.of(".github/workflows/ci.yml", WORKFLOW));
+    assertThat(after(cache, ".github/workflows/ci.yml"))
+        .contains("run: rm -rf \"$GITHUB_WORKSPACE/.cache\"");
+
+    Plan tracked =
+        diskPlan(
+            "error: could not write /home/runner/work/app/app/.cache/out.bin: No space left on device",
+            Map.of(".github/workflows/ci.yml", WORKFLOW, ".cache/keep.txt", "tracked"));
+    assertThat(after(tracked, ".github/workflows/ci.yml"))
+        .as("a tracked folder is source, not cache: the generic cleanup instead")
+        .doesNotContain("rm -rf \"$GITHUB_WORKSPACE")
+        .contains("Free disk space (pitcrew)");
+  }
+
+  @Test
+  void neverTargetsHomeRootOrPathsOutsideTheRunnerPlaces() throws Exception {
+    for (String line :
+        List.of(
+            "OSError: [Errno 28] No space left on device: '/home/runner/.cache/pip/x'",
+            "tar: /: Cannot write: No space left on device",
+            "write /opt/hostedtoolcache/objects.pack: no space left on device",
+            "cp: error writing '/opt/hostedtoolcache/../../etc/x/y': No space left on device",
+            "ENOSPC: no space left on device, write '/tmp/x/y'")) {
+      List<String> notes = new java.util.ArrayList<>();
+      var d =
+          new dev.pitcrew.diagnosis.Diagnosis(
+              "job.log",
+              Category.RESOURCE,
+              "disk",
+              0.9,
+              RiskLevel.LOW,
+              "free_disk",
+              Map.of(),
+              java.util.Optional.empty(),
+              "rules",
+              List.of(new dev.pitcrew.diagnosis.Evidence(1, line)),
+              "",
+              java.util.Optional.empty(),
+              List.of());
+      assertThat(
+              FreeDisk.target(
+                  d,
+                  Map.of(
+                      "RUNNER_TOOL_CACHE", "/opt/hostedtoolcache",
+                      "GITHUB_WORKSPACE", "/home/runner/work/app/app"),
+                  RepoFiles.of(dir),
+                  notes))
+          .as(line)
+          .isEmpty();
+    }
+  }
 }
