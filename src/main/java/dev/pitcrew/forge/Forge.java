@@ -124,6 +124,15 @@ public interface Forge {
     return Optional.empty();
   }
 
+  /**
+   * The JUnit XML reports a run published (each as the XML text), for the flakiness history; empty
+   * when the forge keeps none or this adapter cannot read them, and Pitcrew then reads the failed
+   * tests from the log instead.
+   */
+  default List<String> junitReports(RunRef ref) throws IOException {
+    return List.of();
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }

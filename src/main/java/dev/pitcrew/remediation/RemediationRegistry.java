@@ -33,6 +33,13 @@ public final class RemediationRegistry implements Remediation {
     }
   }
 
+  @Override
+  public RemediationRegistry withFlakiness(
+      dev.pitcrew.remediation.testtiming.FlakinessTracker tracker) {
+    return new RemediationRegistry(
+        List.copyOf(actions.values()), flaky.map(f -> f.withTracker(tracker)));
+  }
+
   public Set<String> names() {
     return actions.keySet();
   }
