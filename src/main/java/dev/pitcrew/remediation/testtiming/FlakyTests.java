@@ -2,7 +2,7 @@ package dev.pitcrew.remediation.testtiming;
 
 import dev.pitcrew.diagnosis.Category;
 import dev.pitcrew.diagnosis.Diagnosis;
-import dev.pitcrew.diagnosis.Evidence;
+import dev.pitcrew.logs.LineCleaner;
 import dev.pitcrew.remediation.Plan;
 import dev.pitcrew.remediation.Plans;
 import dev.pitcrew.remediation.RemediationContext;
@@ -59,7 +59,8 @@ public final class FlakyTests {
     List<String> tests =
         d.remediationParams().containsKey("test")
             ? List.of(d.remediationParams().get("test"))
-            : TestRuns.failedInLog(d.evidence().stream().map(Evidence::text).toList());
+            : TestRuns.failedInLog(
+                d.evidence().stream().map(e -> LineCleaner.clean(e.text())).toList());
     String repo = TestHistory.repositoryKey(ctx.repo());
     String worst = null;
     double rate = 0;
