@@ -133,6 +133,14 @@ public interface Forge {
     return List.of();
   }
 
+  /**
+   * A URL this process can clone the repository from without credentials: the local forge's own
+   * repositories. Remote forges answer empty; cloning them needs configured credentials.
+   */
+  default Optional<String> localCloneUrl(RepoRef repo) throws IOException {
+    return Optional.empty();
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }

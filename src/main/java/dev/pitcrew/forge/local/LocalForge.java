@@ -295,6 +295,14 @@ public final class LocalForge implements Forge, AutoCloseable {
         .orElse(List.of());
   }
 
+  /** A pull request's body as it was opened. */
+  public Optional<String> pullRequestBody(PullRequest pr) {
+    return store.pulls(pr.repo().fullName()).stream()
+        .filter(p -> Integer.toString(p.number()).equals(pr.number()))
+        .findFirst()
+        .map(LocalStore.PullRow::body);
+  }
+
   /** Open issues' titles. */
   public List<String> issueTitles(RepoRef repo) {
     return store.issues(repo.fullName()).stream().map(LocalStore.IssueRow::title).toList();
@@ -372,6 +380,12 @@ public final class LocalForge implements Forge, AutoCloseable {
   @Override
   public String defaultBranch(RepoRef repo) throws IOException {
     return LocalGit.defaultBranch(existing(repo));
+  }
+
+  /** The bare repository itself: a scratch clone needs no credentials here. */
+  @Override
+  public Optional<String> localCloneUrl(RepoRef repo) throws IOException {
+    return Optional.of(existing(repo).toUri().toString());
   }
 
   // --- Forge: acting ---
