@@ -214,7 +214,7 @@ public final class Reproduction {
         return Optional.empty();
       }
       String jobName = failed.get().ref().name();
-      List<String> steps =
+      List<Step> steps =
           steps(pipelinePath, Files.readString(pipelineFile, StandardCharsets.UTF_8), jobName);
       if (steps.isEmpty()) {
         return Optional.empty();
@@ -249,10 +249,16 @@ public final class Reproduction {
     }
   }
 
-  /** The shell scripts of the job's steps, in order; empty when the job is not in the file. */
-  static List<String> steps(String path, String yaml, String jobName) throws IOException {
+  /** One shell step: its script, its environment (workflow, job, step), its folder. */
+  record Step(String script, Map<String, String> env, String workingDirectory) {}
+
+  /**
+   * The shell steps of the job, in order; empty when the job is not in the file or a step needs
+   * something only the CI system knows ({@code ${{ }}} expressions in its script).
+   */
+  static List<Step> steps(String path, String yaml, String jobName) throws IOException {
     JsonNode root = YAML.readTree(yaml);
-    List<String> out = new ArrayList<>();
+    List<Step> out = new ArrayList<>();
     if (root == null || !root.isObject()) {
       return out;
     }
@@ -261,14 +267,18 @@ public final class Reproduction {
       if (job == null || !job.isObject() || GITLAB_RESERVED.contains(jobName)) {
         return out;
       }
+      Map<String, String> env = env(root.get("variables"));
+      env.putAll(env(job.get("variables")));
       List<String> lines =
           new ArrayList<>(
               lines(
                   job.has("before_script") ? job.get("before_script") : root.get("before_script")));
       lines.addAll(lines(job.get("script")));
       // GitLab runs each script line as its own command; one step each
-      out.addAll(lines);
-      return out;
+      for (String l : lines) {
+        out.add(new Step(l, env, "."));
+      }
+      return expressionFree(out);
     }
     JsonNode jobs = root.get("jobs");
     if (jobs == null || !jobs.isObject()) {
@@ -276,16 +286,49 @@ public final class Reproduction {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = jobs.properties().iterator(); it.hasNext(); ) {
       var e = it.next();
-      String name = e.getValue().path("name").asText(e.getKey());
+      JsonNode job = e.getValue();
+      String name = job.path("name").asText(e.getKey());
       if (!name.equals(jobName) && !e.getKey().equals(jobName)) {
         continue;
       }
-      for (JsonNode s : e.getValue().path("steps")) {
-        if (s.hasNonNull("run")) {
-          out.add(s.get("run").asText());
+      Map<String, String> jobEnv = env(root.get("env"));
+      jobEnv.putAll(env(job.get("env")));
+      String defaultDir =
+          job.path("defaults")
+              .path("run")
+              .path("working-directory")
+              .asText(root.path("defaults").path("run").path("working-directory").asText("."));
+      for (JsonNode st : job.path("steps")) {
+        if (!st.hasNonNull("run")) {
+          continue;
         }
+        Map<String, String> env = new LinkedHashMap<>(jobEnv);
+        env.putAll(env(st.get("env")));
+        out.add(
+            new Step(st.get("run").asText(), env, st.path("working-directory").asText(defaultDir)));
       }
+      return expressionFree(out);
+    }
+    return out;
+  }
+
+  private static List<Step> expressionFree(List<Step> steps) {
+    return steps.stream().anyMatch(s -> s.script().contains("${{")) ? List.of() : steps;
+  }
+
+  /** Literal variables; those set from CI expressions are left out (the step may then fail). */
+  private static Map<String, String> env(JsonNode n) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (n == null || !n.isObject()) {
       return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      JsonNode v = e.getValue();
+      String text = v.isObject() ? v.path("value").asText("") : v.asText();
+      if (!text.contains("${{") && e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        out.put(e.getKey(), text);
+      }
     }
     return out;
   }
@@ -308,7 +351,7 @@ public final class Reproduction {
    * <command>} (GitLab) headers: the last one before the end of the log, matched against the
    * pipeline's own steps. The last step when the log says nothing usable.
    */
-  private static int failingStep(RemediationContext ctx, Run.Job job, List<String> steps) {
+  private static int failingStep(RemediationContext ctx, Run.Job job, List<Step> steps) {
     String last = null;
     try (InputStream in = ctx.forge().jobLog(job.ref()).open();
         LogReader r = new LogReader(in)) {
@@ -326,7 +369,7 @@ public final class Reproduction {
     }
     if (last != null) {
       for (int i = steps.size() - 1; i >= 0; i--) {
-        String first = steps.get(i).strip().lines().findFirst().orElse("").strip();
+        String first = steps.get(i).script().strip().lines().findFirst().orElse("").strip();
         if (!first.isEmpty() && first.equals(last)) {
           return i;
         }
@@ -335,7 +378,7 @@ public final class Reproduction {
     return steps.size() - 1;
   }
 
-  private Result run(String job, List<String> steps, Path work, Path scratch) throws IOException {
+  private Result run(String job, List<Step> steps, Path work, Path scratch) throws IOException {
     Path home = Files.createDirectories(scratch.resolve("home"));
     Path tmp = Files.createDirectories(scratch.resolve("tmp"));
     long deadline = System.nanoTime() + settings.timeout().toNanos();
@@ -343,14 +386,19 @@ public final class Reproduction {
     TailBuffer out = new TailBuffer(settings.outputCapBytes());
     int exit = 0;
     boolean timedOut = false;
-    String command = steps.get(steps.size() - 1);
+    String command = steps.get(steps.size() - 1).script();
     for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
       Path script = scratch.resolve("step-" + i + ".sh");
-      Files.writeString(script, steps.get(i), StandardCharsets.UTF_8);
+      Files.writeString(script, step.script(), StandardCharsets.UTF_8);
+      Path dir = work.resolve(step.workingDirectory()).normalize();
+      if (!dir.startsWith(work) || !Files.isDirectory(dir)) {
+        dir = work;
+      }
       ProcessBuilder pb =
           new ProcessBuilder(
                   "bash", "--noprofile", "--norc", "-e", "-o", "pipefail", script.toString())
-              .directory(work.toFile())
+              .directory(dir.toFile())
               .redirectErrorStream(true);
       Map<String, String> env = pb.environment();
       Map<String, String> keep = new LinkedHashMap<>();
@@ -368,6 +416,7 @@ public final class Reproduction {
       env.put("TMPDIR", tmp.toString());
       env.put("CI", "true");
       env.put("PITCREW_REPRODUCTION", "true");
+      step.env().forEach(env::putIfAbsent);
       Process p = pb.start();
       p.getOutputStream().close();
       Thread pump = Thread.ofVirtual().start(() -> out.drain(p.getInputStream()));
@@ -384,14 +433,14 @@ public final class Reproduction {
         p.destroyForcibly();
         timedOut = true;
         exit = -1;
-        command = steps.get(i);
+        command = step.script();
         join(pump);
         break;
       }
       join(pump);
       exit = p.exitValue();
       if (exit != 0) {
-        command = steps.get(i);
+        command = step.script();
         break;
       }
     }

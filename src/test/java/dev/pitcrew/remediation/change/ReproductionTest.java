@@ -40,6 +40,8 @@ class ReproductionTest {
       """
       name: ci
       on: push
+      env:
+        EXPECTED_MODE: fixed
       jobs:
         test:
           runs-on: ubuntu-latest
@@ -53,7 +55,7 @@ class ReproductionTest {
                 if [ -f slow.txt ]; then sleep 30; fi
                 echo "leaked ghp_abcdefghijklmnopqrstuvwxyz0123456789"
                 cat settings.conf
-                grep -q 'mode=fixed' settings.conf
+                grep -q "mode=$EXPECTED_MODE" settings.conf
       """;
 
   @BeforeEach
@@ -136,6 +138,37 @@ class ReproductionTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(25));
     assertThat(o.detail()).contains("reproduced locally: timed out");
     assertThat(body()).contains("did not finish within the time limit");
+  }
+
+  @Test
+  void readsGitLabScriptLinesWithVariablesAndSkipsStepsThatNeedCiExpressions() throws Exception {
+    String gitlab =
+        """
+        variables:
+          LANG: C.UTF-8
+        before_script:
+          - pip install -r requirements.txt
+        test:
+          variables:
+            PYTEST_ADDOPTS: "-q"
+          script:
+            - pytest
+        """;
+    assertThat(Reproduction.steps(".gitlab-ci.yml", gitlab, "test"))
+        .extracting(Reproduction.Step::script)
+        .containsExactly("pip install -r requirements.txt", "pytest");
+    assertThat(Reproduction.steps(".gitlab-ci.yml", gitlab, "test").get(1).env())
+        .containsEntry("PYTEST_ADDOPTS", "-q")
+        .containsEntry("LANG", "C.UTF-8");
+    String github =
+        """
+        jobs:
+          build:
+            steps:
+              - run: echo ${{ secrets.DEPLOY_KEY }} > key
+              - run: make
+        """;
+    assertThat(Reproduction.steps(".github/workflows/ci.yml", github, "build")).isEmpty();
   }
 
   @Test
