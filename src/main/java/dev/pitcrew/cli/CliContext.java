@@ -22,14 +22,30 @@ import java.util.Optional;
 /** What the commands share: the environment, the playbooks, the diagnoser. */
 final class CliContext {
   private final Map<String, String> env;
+  private final Path dir;
   private PlaybookLoader.Result playbooks;
+  private dev.pitcrew.config.PitcrewConfig config;
 
   CliContext(Map<String, String> env) {
+    this(env, Path.of("."));
+  }
+
+  /** With {@code dir} as the folder holding {@code pitcrew.yml} and {@code .env}. */
+  CliContext(Map<String, String> env, Path dir) {
     this.env = env;
+    this.dir = dir;
   }
 
   Map<String, String> env() {
     return env;
+  }
+
+  /** The layered settings: environment, then {@code .env}, then {@code pitcrew.yml}. */
+  dev.pitcrew.config.PitcrewConfig config() {
+    if (config == null) {
+      config = dev.pitcrew.config.PitcrewConfig.load(env, dir);
+    }
+    return config;
   }
 
   List<Path> extraPlaybookFolders() {
@@ -97,9 +113,16 @@ final class CliContext {
 
   // --- the integrations of this build, shared by serve and demo ---
 
-  /** The remediation actions of this build, configured from the environment. */
+  /**
+   * The remediation actions of this build, configured from the layered settings (safe defaults,
+   * package allow-list, runner ladder, flakiness thresholds, local reproduction).
+   */
   Optional<dev.pitcrew.remediation.Remediation> remediation() {
-    return Optional.of(dev.pitcrew.remediation.Remediations.standard(env));
+    return Optional.of(registry());
+  }
+
+  dev.pitcrew.remediation.RemediationRegistry registry() {
+    return dev.pitcrew.remediation.Remediations.standard(config());
   }
 
   /**
@@ -107,8 +130,8 @@ final class CliContext {
    * it further through {@link dev.pitcrew.policy.RiskPolicy#forRepository}.
    */
   dev.pitcrew.policy.RiskPolicy riskPolicy() {
-    boolean killSwitch = Boolean.parseBoolean(env.getOrDefault("PITCREW_KILL_SWITCH", "false"));
-    int maxAttempts = Integer.parseInt(env.getOrDefault("PITCREW_MAX_ATTEMPTS", "3"));
+    boolean killSwitch = config().flag("PITCREW_KILL_SWITCH", false);
+    int maxAttempts = config().integer("PITCREW_MAX_ATTEMPTS", 3);
     return new dev.pitcrew.policy.StandardRiskPolicy(
         killSwitch, maxAttempts, dev.pitcrew.policy.RepoSettings.DEFAULT);
   }

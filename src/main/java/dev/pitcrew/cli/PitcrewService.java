@@ -96,13 +96,21 @@ public final class PitcrewService implements AutoCloseable {
       AuditLog audit = new AuditLog(db.jdbi(), clock);
       ForgeRegistry forges = new ForgeRegistry(parts.forges());
       Map<String, Double> minutes = Stats.minutesSaved(config::get);
+      // the flakiness history lives in the database, shared by every replica
+      dev.pitcrew.store.TestFlakiness flakiness =
+          new dev.pitcrew.store.TestFlakiness(
+              db.jdbi(),
+              clock,
+              config.integer(
+                  "PITCREW_FLAKY_WINDOW",
+                  dev.pitcrew.remediation.testtiming.TestHistory.DEFAULT_WINDOW));
       IncidentWorkflow workflow =
           new IncidentWorkflow(
               incidents,
               audit,
               forges,
               parts.diagnoser(),
-              parts.remediation(),
+              parts.remediation().map(r -> r.withFlakiness(flakiness)),
               parts.policy().orElse(ASK_A_PERSON),
               parts.notifiers(),
               clock,
@@ -110,7 +118,8 @@ public final class PitcrewService implements AutoCloseable {
                   config.integer("PITCREW_MAX_ATTEMPTS", 3),
                   config.verifyPollInterval(),
                   minutes,
-                  config.get("PITCREW_PUBLIC_URL", "")));
+                  config.get("PITCREW_PUBLIC_URL", "")),
+              Optional.of(new dev.pitcrew.remediation.testtiming.TestHistory(flakiness)));
       Intake intake = new Intake(inbox, config);
       Reconciler reconciler =
           new Reconciler(intake, forges, Reconciler.Settings.from(config), config, clock);

@@ -13,7 +13,6 @@ import dev.pitcrew.policy.Verdict;
 import dev.pitcrew.remediation.Plan;
 import dev.pitcrew.remediation.RemediationContext;
 import dev.pitcrew.remediation.RemediationRegistry;
-import dev.pitcrew.remediation.Remediations;
 import dev.pitcrew.remediation.RepoFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -97,7 +96,7 @@ final class RemediateCommand implements Callable<Integer> {
     RepoFiles files = RepoFiles.of(repo);
     RiskPolicy global = ctx.riskPolicy();
     RiskPolicy policy = files.read(RepoSettings.FILE).map(global::forRepository).orElse(global);
-    RemediationRegistry registry = Remediations.standard(ctx.env());
+    RemediationRegistry registry = ctx.registry();
     RemediationContext rc = context();
     Optional<Plan> maybe = registry.plan(d, rc, files);
     if (maybe.isEmpty()) {

@@ -183,6 +183,23 @@ public interface Forge {
     return runForCommit(repo, sha);
   }
 
+  /**
+   * The JUnit XML reports a run published (each as the XML text), for the flakiness history; empty
+   * when the forge keeps none or this adapter cannot read them, and Pitcrew then reads the failed
+   * tests from the log instead.
+   */
+  default List<String> junitReports(RunRef ref) throws IOException {
+    return List.of();
+  }
+
+  /**
+   * A URL this process can clone the repository from without credentials: the local forge's own
+   * repositories. Remote forges answer empty; cloning them needs configured credentials.
+   */
+  default Optional<String> localCloneUrl(RepoRef repo) throws IOException {
+    return Optional.empty();
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }

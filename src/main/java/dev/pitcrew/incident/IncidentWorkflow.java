@@ -17,6 +17,7 @@ import dev.pitcrew.remediation.Outcome;
 import dev.pitcrew.remediation.Plan;
 import dev.pitcrew.remediation.Remediation;
 import dev.pitcrew.remediation.RemediationContext;
+import dev.pitcrew.remediation.testtiming.TestHistory;
 import dev.pitcrew.store.ActionRecord;
 import dev.pitcrew.store.Incident;
 import dev.pitcrew.store.Incidents;
@@ -86,6 +87,7 @@ public final class IncidentWorkflow {
   private final List<Notifier> notifiers;
   private final Clock clock;
   private final Settings settings;
+  private final Optional<TestHistory> tests;
 
   public IncidentWorkflow(
       Incidents incidents,
@@ -97,6 +99,31 @@ public final class IncidentWorkflow {
       List<Notifier> notifiers,
       Clock clock,
       Settings settings) {
+    this(
+        incidents,
+        audit,
+        forges,
+        diagnoser,
+        remediation,
+        policy,
+        notifiers,
+        clock,
+        settings,
+        Optional.empty());
+  }
+
+  /** With {@code tests}, failed runs and passing re-runs feed the flakiness history. */
+  public IncidentWorkflow(
+      Incidents incidents,
+      AuditLog audit,
+      ForgeRegistry forges,
+      Diagnoser diagnoser,
+      Optional<Remediation> remediation,
+      RiskPolicy policy,
+      List<Notifier> notifiers,
+      Clock clock,
+      Settings settings,
+      Optional<TestHistory> tests) {
     this.incidents = incidents;
     this.audit = audit;
     this.forges = forges;
@@ -106,6 +133,7 @@ public final class IncidentWorkflow {
     this.notifiers = List.copyOf(notifiers);
     this.clock = clock;
     this.settings = settings;
+    this.tests = tests;
   }
 
   /** Runs the incident's current step. Exceptions mean "retry later" to the job runner. */
@@ -166,6 +194,8 @@ public final class IncidentWorkflow {
         chosen = l;
       }
     }
+    Forge.JobLog failed = chosen;
+    learn(inc, () -> tests.get().observeFailedRun(forge, current, failed.log()));
     Optional<LogSource> previous = previousSuccess(forge, current, chosen);
     Diagnosis d = diagnoser.diagnose(chosen.log(), previous);
     List<ActionRecord.EvidenceLine> ev =
@@ -441,6 +471,8 @@ public final class IncidentWorkflow {
           cols("new_pipeline_status", "running", "new_pipeline_url", url));
       return new Next.At(clock.instant().plus(settings.verifyPollInterval()));
     }
+    boolean rerunPassed = status.equals("passed");
+    learn(inc, () -> tests.get().observeRerun(forge(inc), inc.run(), nr, rerunPassed));
     audit(
         inc,
         "pitcrew",
@@ -737,6 +769,23 @@ public final class IncidentWorkflow {
         a.attempt(),
         Optional.empty(),
         inc.incidentId());
+  }
+
+  /** Something that feeds the test history; it may read the forge. */
+  private interface Observation {
+    int observe() throws IOException;
+  }
+
+  /** Feeds the flakiness history; never fails the step, since it only informs later decisions. */
+  private void learn(Incident inc, Observation o) {
+    if (tests.isEmpty()) {
+      return;
+    }
+    try {
+      o.observe();
+    } catch (IOException | RuntimeException e) {
+      LOG.info("test history not updated for {}: {}", inc.incidentId(), e.getMessage());
+    }
   }
 
   private Forge forge(Incident inc) {

@@ -22,4 +22,12 @@ public interface Remediation {
    * or re-run that an earlier attempt created and does not act twice.
    */
   Outcome apply(Plan plan, RemediationContext context) throws IOException;
+
+  /**
+   * The same remediation routing failed tests by the given flakiness history (the service's
+   * database). By default unchanged: a remediation without a flaky-test route ignores it.
+   */
+  default Remediation withFlakiness(dev.pitcrew.remediation.testtiming.FlakinessTracker tracker) {
+    return this;
+  }
 }

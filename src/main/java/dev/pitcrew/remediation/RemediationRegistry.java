@@ -18,6 +18,7 @@ public final class RemediationRegistry implements Remediation {
   private final Map<String, Action> actions = new LinkedHashMap<>();
 
   private final Optional<FlakyTests> flaky;
+  private final Optional<dev.pitcrew.remediation.change.Reproduction> reproduction;
 
   public RemediationRegistry(List<Action> actions) {
     this(actions, Optional.empty());
@@ -25,12 +26,31 @@ public final class RemediationRegistry implements Remediation {
 
   /** With {@code flaky}, test failures are routed by how flaky the test has been. */
   public RemediationRegistry(List<Action> actions, Optional<FlakyTests> flaky) {
+    this(actions, flaky, Optional.empty());
+  }
+
+  /**
+   * With {@code reproduction}, a fix delivered as a pull request first re-runs the failing step in
+   * a scratch checkout of its branch and reports the result in the pull request.
+   */
+  public RemediationRegistry(
+      List<Action> actions,
+      Optional<FlakyTests> flaky,
+      Optional<dev.pitcrew.remediation.change.Reproduction> reproduction) {
     this.flaky = flaky;
+    this.reproduction = reproduction;
     for (Action a : actions) {
       if (this.actions.putIfAbsent(a.name(), a) != null) {
         throw new IllegalArgumentException("two actions are named '" + a.name() + "'");
       }
     }
+  }
+
+  @Override
+  public RemediationRegistry withFlakiness(
+      dev.pitcrew.remediation.testtiming.FlakinessTracker tracker) {
+    return new RemediationRegistry(
+        List.copyOf(actions.values()), flaky.map(f -> f.withTracker(tracker)), reproduction);
   }
 
   public Set<String> names() {
@@ -80,6 +100,6 @@ public final class RemediationRegistry implements Remediation {
     if (a == null) {
       return Plans.failed("no action named '" + plan.action() + "' is registered");
     }
-    return a.apply(plan, ctx);
+    return a.apply(plan, ctx.withReproduction(reproduction));
   }
 }

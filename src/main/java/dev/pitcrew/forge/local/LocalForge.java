@@ -295,6 +295,14 @@ public final class LocalForge implements Forge, AutoCloseable {
         .orElse(List.of());
   }
 
+  /** A pull request's body as it was opened. */
+  public Optional<String> pullRequestBody(PullRequest pr) {
+    return store.pulls(pr.repo().fullName()).stream()
+        .filter(p -> Integer.toString(p.number()).equals(pr.number()))
+        .findFirst()
+        .map(LocalStore.PullRow::body);
+  }
+
   /** Open issues' titles. */
   public List<String> issueTitles(RepoRef repo) {
     return store.issues(repo.fullName()).stream().map(LocalStore.IssueRow::title).toList();
@@ -451,6 +459,12 @@ public final class LocalForge implements Forge, AutoCloseable {
     LocalStore.RunRow r = row(ref);
     return deliveries.workflowRun(
         r, defaultBranch(repoRef(r.repo())), LocalGit.subject(gitDir(r.repo()), r.sha()));
+  }
+
+  /** The bare repository itself: a scratch clone needs no credentials here. */
+  @Override
+  public Optional<String> localCloneUrl(RepoRef repo) throws IOException {
+    return Optional.of(existing(repo).toUri().toString());
   }
 
   // --- Forge: acting ---
@@ -714,6 +728,7 @@ public final class LocalForge implements Forge, AutoCloseable {
           LocalGit.checkout(gitDir(run.repo()), run.branch(), run.sha(), work);
           Map<String, String> env = baseEnv(run, id, work, temp);
           res = runner.run(p, job, work, temp, env, vars, log);
+          keepTestReports(work, logs.resolve("reports").resolve(Long.toString(jobId)));
         } finally {
           deleteTree(work);
           deleteTree(temp);
@@ -741,6 +756,64 @@ public final class LocalForge implements Forge, AutoCloseable {
                 r.with(
                     "completed", failed ? "failure" : "success", options.clock().instant(), jobs));
     announce(done);
+  }
+
+  /**
+   * Keeps the JUnit XML reports a job wrote (Surefire's and Gradle's {@code TEST-*.xml}, {@code
+   * junit*.xml}, anything under {@code test-results/} or {@code test-reports/}) beside its log, as
+   * a CI system keeps them as artifacts. Bounded: 200 files of at most 5 MiB each.
+   */
+  private static void keepTestReports(Path work, Path into) {
+    try (Stream<Path> walk = Files.walk(work, 10)) {
+      List<Path> found =
+          walk.filter(Files::isRegularFile)
+              .filter(f -> !work.relativize(f).startsWith(".git"))
+              .filter(LocalForge::looksLikeTestReport)
+              .limit(200)
+              .toList();
+      int n = 0;
+      for (Path f : found) {
+        if (Files.size(f) > 5L * 1024 * 1024) {
+          continue;
+        }
+        String head = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+        if (!head.contains("<testsuite")) {
+          continue;
+        }
+        Files.createDirectories(into);
+        Files.writeString(into.resolve((n++) + ".xml"), head, StandardCharsets.UTF_8);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // reports only enrich the flakiness history; the run's result does not depend on them
+    }
+  }
+
+  private static boolean looksLikeTestReport(Path f) {
+    String name = f.getFileName().toString();
+    if (!name.endsWith(".xml")) {
+      return false;
+    }
+    String path = f.toString().replace('\\', '/');
+    return name.startsWith("TEST-")
+        || name.toLowerCase(java.util.Locale.ROOT).contains("junit")
+        || path.contains("/test-results/")
+        || path.contains("/test-reports/");
+  }
+
+  @Override
+  public List<String> junitReports(RunRef ref) throws IOException {
+    LocalStore.RunRow r = row(ref);
+    Path dir = labDir.resolve("logs").resolve(Long.toString(r.id())).resolve("reports");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir, 2)) {
+      for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+        out.add(Files.readString(f, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
   }
 
   /** The runner itself failed (no disk for the checkout, say): the run fails with the reason. */

@@ -118,6 +118,11 @@ public final class ChangeDelivery {
       sha = forge.commitFiles(ctx.repo(), branch, title, pending);
       detail = "committed " + String.join(", ", pending.keySet()) + " as " + sha + " on " + branch;
     }
+    if (ctx.reproduction().isPresent()) {
+      Reproduced r = reproduce(ctx, branch, body);
+      body = r.body();
+      detail += r.detail();
+    }
     PullRequest pr = forge.ensurePullRequest(ctx.repo(), branch, base, title, body, List.of(LABEL));
     // the push (or, for workflows that run on pull requests only, the pull request) starts the
     // run of the failed workflow on the fix: that run verifies it. Looked up after the pull
@@ -126,5 +131,37 @@ public final class ChangeDelivery {
         sha == null ? Optional.empty() : forge.runForCommit(ctx.repo(), sha, ctx.run().workflow());
     return new Outcome(
         Outcome.Status.APPLIED, detail + "; pull request " + pr.url(), newRun, Optional.of(pr));
+  }
+
+  private record Reproduced(String body, String detail) {}
+
+  /**
+   * Runs the failing step in a scratch checkout of the branch and puts the result at the top of the
+   * pull request body's "Verification" section. A reproduction that cannot run leaves the body as
+   * it was: it informs the reviewer, it never blocks the fix.
+   */
+  private static Reproduced reproduce(RemediationContext ctx, String branch, String body) {
+    Optional<Reproduction.Result> r;
+    try {
+      r = ctx.reproduction().get().reproduce(ctx, branch);
+    } catch (IOException | RuntimeException e) {
+      return new Reproduced(body, "; not reproduced locally (" + e.getMessage() + ")");
+    }
+    if (r.isEmpty()) {
+      return new Reproduced(body, "");
+    }
+    String section = Reproduction.markdown(r.get(), branch);
+    String header = "## Verification\n\n";
+    int at = body.indexOf(header);
+    String withResult =
+        at < 0
+            ? body + "\n" + header + section
+            : body.substring(0, at + header.length())
+                + section
+                + body.substring(at + header.length());
+    return new Reproduced(
+        withResult,
+        "; reproduced locally: "
+            + (r.get().timedOut() ? "timed out" : "exit code " + r.get().exitCode()));
   }
 }

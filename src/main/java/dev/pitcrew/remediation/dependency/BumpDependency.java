@@ -9,7 +9,10 @@ import dev.pitcrew.remediation.Plans;
 import dev.pitcrew.remediation.RemediationContext;
 import dev.pitcrew.remediation.RepoFiles;
 import dev.pitcrew.remediation.change.ChangeDelivery;
+import dev.pitcrew.remediation.dependency.gradle.BuildGradlePin;
+import dev.pitcrew.remediation.dependency.maven.PomXmlPin;
 import dev.pitcrew.remediation.dependency.npm.PackageJson;
+import dev.pitcrew.remediation.dependency.pip.PyprojectPin;
 import dev.pitcrew.remediation.dependency.pip.RequirementsTxt;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -19,10 +22,12 @@ import java.util.Optional;
 
 /**
  * {@code bump_dependency}: re-pins a declared package to a compatible version (requirements.txt
- * {@code ==} pins, package.json ranges). The plan's risk follows semantic versioning: a patch is
- * low, a minor medium, a major high (so it waits for approval). Only packages the project already
- * declares are touched, so no new name enters the build. When the lockfile is present it must be
- * regenerated too; the plan says so.
+ * {@code ==} pins, package.json ranges, pyproject.toml PEP 621 and Poetry dependencies, pom.xml
+ * versions and version properties, build.gradle(.kts) coordinates; Maven and Gradle packages are
+ * {@code group:artifact}). The plan's risk follows semantic versioning: a patch is low, a minor
+ * medium, a major high (so it waits for approval). Only packages the project already declares are
+ * touched, so no new name enters the build. When the lockfile is present it must be regenerated
+ * too; the plan says so.
  */
 public final class BumpDependency implements Action {
   public static final String NAME = "bump_dependency";
@@ -48,8 +53,7 @@ public final class BumpDependency implements Action {
       return Optional.of(
           Plans.suggestion(d, "the diagnosis names no valid package and version to pin", in));
     }
-    String file =
-        eco == Ecosystem.NPM ? "package.json" : in.getOrDefault("file", "requirements.txt");
+    String file = manifest(eco, in.get("file"), files);
     Optional<String> text = files.read(file);
     if (text.isEmpty()) {
       return Optional.of(Plans.suggestion(d, "no " + file + " to pin " + pkg + " in", in));
@@ -71,10 +75,16 @@ public final class BumpDependency implements Action {
         }
         current = RequirementsTxt.pinned(text.get(), pkg).orElse(null);
         edit = RequirementsTxt.pin(text.get(), pkg, version);
+      } else if (eco == Ecosystem.PIP) {
+        current = PyprojectPin.version(text.get(), pkg).orElse(null);
+        edit = PyprojectPin.pin(text.get(), pkg, version);
+      } else if (eco == Ecosystem.MAVEN) {
+        String[] ga = pkg.split(":", 2);
+        current = PomXmlPin.version(text.get(), ga[0], ga[1]).orElse(null);
+        edit = PomXmlPin.pin(text.get(), ga[0], ga[1], version);
       } else {
-        return Optional.of(
-            Plans.suggestion(
-                d, "Pitcrew pins versions in requirements.txt and package.json only", in));
+        current = BuildGradlePin.version(text.get(), pkg).orElse(null);
+        edit = BuildGradlePin.pin(text.get(), pkg, version);
       }
     } catch (Edit.Refused r) {
       return Optional.of(Plans.suggestion(d, "Cannot pin " + pkg + ": " + r.getMessage(), in));
@@ -100,6 +110,29 @@ public final class BumpDependency implements Action {
             List.of(Plans.change(file, text.get(), edit.after())),
             params,
             "This change makes one edit: " + edit.description() + "." + lockNote));
+  }
+
+  /**
+   * The manifest to edit: the diagnosis's {@code file} when it is one of the ecosystem's manifests,
+   * otherwise the first of them that exists (build.gradle.kts before build.gradle).
+   */
+  static String manifest(Ecosystem eco, String asked, RepoFiles files) throws IOException {
+    List<String> known =
+        switch (eco) {
+          case PIP -> List.of("requirements.txt", "pyproject.toml");
+          case NPM -> List.of("package.json");
+          case MAVEN -> List.of("pom.xml");
+          case GRADLE -> List.of("build.gradle.kts", "build.gradle");
+        };
+    if (asked != null && known.contains(asked.replaceFirst("^.*/", ""))) {
+      return asked;
+    }
+    for (String k : known) {
+      if (files.read(k).isPresent()) {
+        return k;
+      }
+    }
+    return known.get(0);
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.pitcrew.remediation.testtiming;
 
 import dev.pitcrew.diagnosis.Category;
 import dev.pitcrew.diagnosis.Diagnosis;
-import dev.pitcrew.diagnosis.Evidence;
+import dev.pitcrew.logs.LineCleaner;
 import dev.pitcrew.remediation.Plan;
 import dev.pitcrew.remediation.Plans;
 import dev.pitcrew.remediation.RemediationContext;
@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Chooses the remedy for a failed test by how flaky it has been: below 0.3 a re-run; from 0.3 a
- * pull request raising that test's timeout (a re-run if no timeout can be found); above 0.5 only a
- * message that the test needs fixing, since more retries or time would hide a real problem.
+ * Chooses the remedy for a failed test by how flaky it has been in this repository: below 0.3 a
+ * re-run; from 0.3 a pull request raising that test's timeout (a re-run if no timeout can be
+ * found); above 0.5 only a message that the test needs fixing, since more retries or time would
+ * hide a real problem. A test with fewer observed runs than the minimum is re-run: a rate from two
+ * runs decides nothing.
  */
 public final class FlakyTests {
   public static final double RETRY_BELOW = 0.3;
@@ -25,11 +27,27 @@ public final class FlakyTests {
 
   private final FlakinessTracker tracker;
   private final RetryPipeline retry;
+  private final int minObservations;
   private final IncreaseTestTimeout timeout = new IncreaseTestTimeout();
 
   public FlakyTests(FlakinessTracker tracker, RetryPipeline retry) {
+    this(tracker, retry, TestHistory.DEFAULT_MIN_OBSERVATIONS);
+  }
+
+  /** Rates decide only once a test has at least {@code minObservations} observed runs. */
+  public FlakyTests(FlakinessTracker tracker, RetryPipeline retry, int minObservations) {
+    if (minObservations < 1) {
+      throw new IllegalArgumentException(
+          "the minimum number of observations must be at least 1, got " + minObservations);
+    }
     this.tracker = tracker;
     this.retry = retry;
+    this.minObservations = minObservations;
+  }
+
+  /** The same routing over another history (the service's database). */
+  public FlakyTests withTracker(FlakinessTracker other) {
+    return new FlakyTests(other, retry, minObservations);
   }
 
   public boolean handles(Diagnosis d) {
@@ -41,14 +59,19 @@ public final class FlakyTests {
     List<String> tests =
         d.remediationParams().containsKey("test")
             ? List.of(d.remediationParams().get("test"))
-            : TestRuns.failedInLog(d.evidence().stream().map(Evidence::text).toList());
+            : TestRuns.failedInLog(
+                d.evidence().stream().map(e -> LineCleaner.clean(e.text())).toList());
+    String repo = TestHistory.repositoryKey(ctx.repo());
     String worst = null;
     double rate = 0;
     for (String t : tests) {
-      double r = tracker.rate(t);
-      if (worst == null || r > rate) {
+      FlakinessTracker.Flakiness f = tracker.flakiness(repo, t);
+      if (f.runs() < minObservations) {
+        continue; // too little history to judge this test
+      }
+      if (worst == null || f.rate() > rate) {
         worst = t;
-        rate = r;
+        rate = f.rate();
       }
     }
     if (worst == null || rate < RETRY_BELOW) {

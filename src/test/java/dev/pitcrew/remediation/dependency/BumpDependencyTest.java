@@ -69,4 +69,49 @@ class BumpDependencyTest {
     assertThat(p.risk()).isEqualTo(RiskLevel.MEDIUM);
     assertThat(p.fileChanges().get(0).diff()).contains("+    \"lodash\": \"^4.18.0\"");
   }
+
+  @Test
+  void aPyprojectPatchPinIsLow() throws Exception {
+    try (TestRepo repo = TestRepo.init(dir)) {
+      repo.commit(
+          "deps",
+          Map.of(
+              "pyproject.toml",
+              "[project]\nname = \"app\"\ndependencies = [\n    \"requests==2.31.0\",  # http\n]\n"));
+    }
+    Plan p = plan(Map.of("package", "requests", "version", "2.31.1", "file", "pyproject.toml"));
+    assertThat(p.risk()).isEqualTo(RiskLevel.LOW);
+    assertThat(p.fileChanges().get(0).after()).contains("    \"requests==2.31.1\",  # http\n");
+    assertThat(p.params()).containsEntry("from", "==2.31.0");
+  }
+
+  @Test
+  void aPomMinorBumpIsMediumAndAGradleMajorWaitsForApproval() throws Exception {
+    try (TestRepo repo = TestRepo.init(dir)) {
+      repo.commit(
+          "deps",
+          Map.of(
+              "pom.xml",
+              "<project>\n  <dependencies>\n    <dependency>\n      <groupId>org.slf4j</groupId>\n"
+                  + "      <artifactId>slf4j-api</artifactId>\n      <version>2.0.13</version>\n"
+                  + "    </dependency>\n  </dependencies>\n</project>\n",
+              "build.gradle.kts",
+              "dependencies {\n    implementation(\"org.slf4j:slf4j-api:1.7.36\")\n}\n"));
+    }
+    Plan minor =
+        plan(Map.of("ecosystem", "maven", "package", "org.slf4j:slf4j-api", "version", "2.1.0"));
+    assertThat(minor.risk()).isEqualTo(RiskLevel.MEDIUM);
+    assertThat(minor.fileChanges().get(0).path()).isEqualTo("pom.xml");
+    assertThat(minor.fileChanges().get(0).diff())
+        .contains("-      <version>2.0.13</version>")
+        .contains("+      <version>2.1.0</version>");
+    Plan major =
+        plan(Map.of("ecosystem", "gradle", "package", "org.slf4j:slf4j-api", "version", "2.0.16"));
+    assertThat(major.risk()).isEqualTo(RiskLevel.HIGH);
+    assertThat(major.fileChanges().get(0).path()).isEqualTo("build.gradle.kts");
+    assertThat(major.fileChanges().get(0).after()).contains("\"org.slf4j:slf4j-api:2.0.16\"");
+    var d = Fixtures.diagnosis(Category.DEPENDENCY, RiskLevel.LOW, "bump_dependency", Map.of());
+    assertThat(new StandardRiskPolicy(RepoSettings.DEFAULT).judge(d, major, 1).decision())
+        .isEqualTo(Decision.ASK);
+  }
 }

@@ -61,12 +61,15 @@ class FlakyTestsTest {
         .orElseThrow();
   }
 
+  private static final String REPO = TestHistory.repositoryKey(Fixtures.REPO);
+  private int runs;
+
   private void history(String test, int passes, int failures) {
     for (int i = 0; i < passes; i++) {
-      tracker.record(test, true);
+      tracker.record(REPO, test, "run-" + ++runs, true);
     }
     for (int i = 0; i < failures; i++) {
-      tracker.record(test, false);
+      tracker.record(REPO, test, "run-" + ++runs, false);
     }
   }
 
@@ -97,8 +100,38 @@ class FlakyTestsTest {
   }
 
   @Test
+  void aRateFromTooFewRunsDecidesNothingAndTheTestIsRetried() throws Exception {
+    history("com.acme.OrderServiceTest.createsOrder", 1, 3);
+    assertThat(plan("com.acme.OrderServiceTest.createsOrder").action()).isEqualTo("retry_pipeline");
+    history("com.acme.OrderServiceTest.createsOrder", 0, 1);
+    assertThat(plan("com.acme.OrderServiceTest.createsOrder").action()).isEqualTo(Plans.SUGGESTION);
+  }
+
+  @Test
+  void anotherRepositorysHistoryDoesNotCount() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      tracker.record(
+          "github:github.com:other/app", "com.acme.OrderServiceTest.cancelsOrder", "r" + i, false);
+    }
+    assertThat(plan("com.acme.OrderServiceTest.cancelsOrder").action()).isEqualTo("retry_pipeline");
+  }
+
+  @Test
+  void theSameRunRecordedTwiceCountsOnceAndOnlyTheWindowCounts() {
+    InMemoryFlakinessTracker small = new InMemoryFlakinessTracker(4);
+    small.record(REPO, "t", "run-1", false);
+    small.record(REPO, "t", "run-1", true);
+    assertThat(small.flakiness(REPO, "t")).isEqualTo(new FlakinessTracker.Flakiness(1, 1));
+    for (int i = 2; i <= 5; i++) {
+      small.record(REPO, "t", "run-" + i, true);
+    }
+    assertThat(small.flakiness(REPO, "t")).isEqualTo(new FlakinessTracker.Flakiness(4, 0));
+    assertThat(small.failedIn(REPO, "run-1")).containsExactly("t");
+  }
+
+  @Test
   void withoutAPerTestTimeoutTheSuiteDefaultIsRaised() throws Exception {
-    history("Cart › adds an item", 1, 1);
+    history("Cart › adds an item", 3, 2);
     Plan p = plan("Cart › adds an item");
     assertThat(p.fileChanges().get(0).path()).isEqualTo("jest.config.js");
     assertThat(p.fileChanges().get(0).after()).contains("testTimeout: 10000, // ms");
@@ -118,12 +151,15 @@ class FlakyTestsTest {
           <testcase classname="com.acme.OrderServiceTest" name="skipped"><skipped/></testcase>
         </testsuite>
         """;
+    int k = 0;
     for (TestRuns.Run r : TestRuns.fromJUnitXml(xml)) {
-      tracker.record(r.testId(), r.passed());
+      tracker.record(REPO, r.testId(), "run-" + k++, r.passed());
     }
-    assertThat(tracker.rate("com.acme.OrderServiceTest.createsOrder")).isEqualTo(0.5);
-    assertThat(tracker.rate("com.acme.OrderServiceTest.cancelsOrder")).isEqualTo(1.0);
-    assertThat(tracker.rate("com.acme.OrderServiceTest.skipped")).isZero();
+    assertThat(tracker.flakiness(REPO, "com.acme.OrderServiceTest.createsOrder").rate())
+        .isEqualTo(0.5);
+    assertThat(tracker.flakiness(REPO, "com.acme.OrderServiceTest.cancelsOrder").rate())
+        .isEqualTo(1.0);
+    assertThat(tracker.flakiness(REPO, "com.acme.OrderServiceTest.skipped").runs()).isZero();
     assertThat(TestRuns.fromJUnitXml("<not xml")).isEmpty();
     assertThat(
             TestRuns.failedInLog(
@@ -149,7 +185,7 @@ class FlakyTestsTest {
               "tests/test_api.py",
               "import pytest\n\n@pytest.mark.timeout(10)\ndef test_get():\n    pass\n"));
     }
-    history("tests/test_api.py::test_get", 1, 1);
+    history("tests/test_api.py::test_get", 3, 3);
     Plan p = plan("tests/test_api.py::test_get");
     assertThat(p.fileChanges().get(0).after()).contains("@pytest.mark.timeout(20)\ndef test_get");
   }

@@ -1,0 +1,125 @@
+package dev.pitcrew.remediation.testtiming;
+
+import dev.pitcrew.forge.Forge;
+import dev.pitcrew.forge.RepoRef;
+import dev.pitcrew.forge.Run;
+import dev.pitcrew.forge.RunRef;
+import dev.pitcrew.logs.LogLine;
+import dev.pitcrew.logs.LogReader;
+import dev.pitcrew.logs.LogSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Feeds the {@link FlakinessTracker} from what the incident workflow sees: a failed run's JUnit XML
+ * reports when the forge keeps them (passes and failures), otherwise the test-failure lines of its
+ * log; and a re-run of the same commit that passed, which turns every test that failed in the first
+ * run into one failed and one passed observation — a flaky test.
+ */
+public final class TestHistory {
+  /** Rates are taken over the last 50 runs of a test by default. */
+  public static final int DEFAULT_WINDOW = 50;
+
+  /** At least 5 observed runs before a rate decides anything, by default. */
+  public static final int DEFAULT_MIN_OBSERVATIONS = 5;
+
+  /** A hostile or huge report cannot flood the store: at most this many tests per run. */
+  static final int MAX_TESTS_PER_RUN = 2000;
+
+  /** Test ids longer than this are not tests we could act on; they are skipped. */
+  static final int MAX_TEST_ID = 500;
+
+  private final FlakinessTracker tracker;
+
+  public TestHistory(FlakinessTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  public FlakinessTracker tracker() {
+    return tracker;
+  }
+
+  /** The key a repository's tests are stored under: provider, host and full name. */
+  public static String repositoryKey(RepoRef repo) {
+    return repo.provider().wire() + ":" + repo.host() + ":" + repo.fullName();
+  }
+
+  /**
+   * Records the tests of a failed run: every test case of its JUnit reports when the forge has
+   * them, otherwise the tests the failed job's log names as failed. Returns how many observations
+   * were offered (repeats of the same run are ignored by the tracker).
+   */
+  public int observeFailedRun(Forge forge, RunRef run, LogSource failedLog) throws IOException {
+    String repo = repositoryKey(run.repo());
+    List<TestRuns.Run> runs = new ArrayList<>();
+    for (String xml : forge.junitReports(run)) {
+      runs.addAll(TestRuns.fromJUnitXml(xml));
+    }
+    if (runs.isEmpty()) {
+      for (String t : failedInLog(failedLog)) {
+        runs.add(new TestRuns.Run(t, false));
+      }
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    int n = 0;
+    for (TestRuns.Run r : runs) {
+      if (n >= MAX_TESTS_PER_RUN) {
+        break;
+      }
+      if (r.testId().isBlank() || r.testId().length() > MAX_TEST_ID) {
+        continue;
+      }
+      // Surefire's rerunFailingTestsCount reports "failed, then passed" for one test in one run:
+      // the later observations of a test in the same run get their own keys
+      int k = seen.merge(r.testId(), 1, Integer::sum);
+      tracker.record(repo, r.testId(), k == 1 ? run.key() : run.key() + "#" + k, r.passed());
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * A re-run finished. When it ran the same commit and passed, each test that failed in the first
+   * run passed now: recorded as a passing run, which with the failure makes a flaky observation.
+   * When it failed, its own failures are recorded by the next diagnosis. Returns the number of
+   * passes recorded.
+   */
+  public int observeRerun(Forge forge, RunRef failed, RunRef rerun, boolean passed)
+      throws IOException {
+    if (!passed) {
+      return 0;
+    }
+    Run first = forge.run(failed);
+    Run again = forge.run(rerun);
+    if (first.sha() == null || !first.sha().equals(again.sha())) {
+      return 0; // a fix on another commit passing says nothing about flakiness
+    }
+    String repo = repositoryKey(failed.repo());
+    List<String> tests = tracker.failedIn(repo, failed.key());
+    for (String t : tests) {
+      tracker.record(repo, t, rerun.key(), true);
+    }
+    return tests.size();
+  }
+
+  private static List<String> failedInLog(LogSource log) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (InputStream in = log.open();
+        LogReader reader = new LogReader(in)) {
+      for (LogLine l = reader.next(); l != null; l = reader.next()) {
+        String c = l.clean();
+        if (c.length() < 4000) {
+          lines.add(c);
+        }
+        if (lines.size() > 200_000) {
+          break;
+        }
+      }
+    }
+    return TestRuns.failedInLog(lines);
+  }
+}
