@@ -37,13 +37,31 @@ public record TokenLimits(long perDay, long perRepositoryPerDay, Map<String, Lon
    * @throws IllegalArgumentException naming the key and what it must look like
    */
   public static TokenLimits fromEnv(Map<String, String> env, long perDay) {
+    return fromLookup(k -> Optional.ofNullable(env.get(k)), perDay);
+  }
+
+  /**
+   * The same from any settings lookup (the service's configuration), including the global {@code
+   * PITCREW_LLM_MAX_TOKENS_PER_DAY}.
+   */
+  public static TokenLimits fromLookup(java.util.function.Function<String, Optional<String>> get) {
+    return fromLookup(
+        get,
+        number(
+            "PITCREW_LLM_MAX_TOKENS_PER_DAY",
+            get.apply("PITCREW_LLM_MAX_TOKENS_PER_DAY").orElse(null),
+            DEFAULT_PER_DAY));
+  }
+
+  private static TokenLimits fromLookup(
+      java.util.function.Function<String, Optional<String>> get, long perDay) {
     long perRepo =
         number(
             "PITCREW_LLM_MAX_TOKENS_PER_REPO_PER_DAY",
-            env.get("PITCREW_LLM_MAX_TOKENS_PER_REPO_PER_DAY"),
+            get.apply("PITCREW_LLM_MAX_TOKENS_PER_REPO_PER_DAY").orElse(null),
             DEFAULT_PER_REPOSITORY_PER_DAY);
     Map<String, Long> over = new LinkedHashMap<>();
-    String raw = env.getOrDefault("PITCREW_LLM_REPO_TOKENS_PER_DAY", "");
+    String raw = get.apply("PITCREW_LLM_REPO_TOKENS_PER_DAY").orElse("");
     for (String part : raw.split(",")) {
       if (part.isBlank()) {
         continue;
