@@ -360,6 +360,12 @@ public final class LlmAnalyzer implements Analyzer {
       notes.add("llm: " + g.rejected().size() + " cited line(s) not found in the log were dropped");
     }
     Contained c = contain(proposal, log, logReadable, prompt, notes);
+    if (c.outOfPolicy() && rules.playbookId().isEmpty()) {
+      // an answer that asked for something out of policy is not trusted for its reading either
+      notes.add(
+          "llm diagnosis discarded: its proposal was out of policy; the rules' verdict stands");
+      return Optional.of(rules.withNotes(notes));
+    }
     return Optional.of(combine(rules, proposal, c, g.verified(), why.get(), notes));
   }
 
@@ -396,8 +402,18 @@ public final class LlmAnalyzer implements Analyzer {
     }
   }
 
-  /** The proposal's action after containment. */
-  record Contained(String strategy, Map<String, String> params) {}
+  /**
+   * The proposal's action after containment.
+   *
+   * @param outOfPolicy the model asked for an unregistered action, malformed parameters or values
+   *     found neither in the log nor in the repository: what an injection-following or inventing
+   *     model does
+   */
+  record Contained(String strategy, Map<String, String> params, boolean outOfPolicy) {
+    Contained(String strategy, Map<String, String> params) {
+      this(strategy, params, false);
+    }
+  }
 
   Contained contain(
       Proposal p, LogSource log, boolean logReadable, Prompt prompt, List<String> notes) {
@@ -406,7 +422,7 @@ public final class LlmAnalyzer implements Analyzer {
     Optional<String> bad = Actions.violation(strategy, params);
     if (bad.isPresent()) {
       notes.add("llm proposal refused: " + redactor.mask(bad.get()));
-      return new Contained(Actions.NONE, Map.of());
+      return new Contained(Actions.NONE, Map.of(), true);
     }
     if (!p.category().fixable() && !Actions.NONE.equals(strategy)) {
       notes.add(
@@ -428,7 +444,7 @@ public final class LlmAnalyzer implements Analyzer {
                 + "='"
                 + redactor.mask(e.getValue())
                 + "' appears neither in the log nor in the repository");
-        return new Contained(Actions.NONE, Map.of());
+        return new Contained(Actions.NONE, Map.of(), true);
       }
     }
     return new Contained(strategy, params);

@@ -144,7 +144,28 @@ class ScriptedEvalIT {
     return o.toString();
   }
 
-  record Run(Map<String, Object> scores, List<Diagnosis> diagnoses, int requests) {}
+  record Run(Map<String, Object> scores, List<Diagnosis> diagnoses, int requests, String auto) {}
+
+  /**
+   * Automatic actions: diagnoses with a fix that would run without a person (not an LLM-only
+   * proposal that needs approval), and how many of them have the labelled category.
+   */
+  static String auto(List<EvalScorer.Label> labels, List<Diagnosis> ds) {
+    int n = 0;
+    int ok = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      Diagnosis d = ds.get(i);
+      if ("unknown".equals(labels.get(i).category())
+          || Actions.NONE.equals(d.remediationStrategy())
+          || !d.category().fixable()
+          || LlmAnalyzer.approvalRequired(d)) {
+        continue;
+      }
+      n++;
+      ok += d.category().wire().equals(labels.get(i).category()) ? 1 : 0;
+    }
+    return String.format(Locale.ROOT, "%d/%d=%.3f", ok, n, n == 0 ? 0.0 : (double) ok / n);
+  }
 
   static Run eval(Path dir, List<EvalScorer.Label> labels, Optional<String> variant)
       throws Exception {
@@ -193,7 +214,10 @@ class ScriptedEvalIT {
                 l.file(), x.category().wire(), x.evidence().stream().map(e -> e.text()).toList()));
       }
       return new Run(
-          EvalScorer.score(labels, byFile), all, server == null ? 0 : server.requests().size());
+          EvalScorer.score(labels, byFile),
+          all,
+          server == null ? 0 : server.requests().size(),
+          auto(labels, all));
     } finally {
       if (server != null) {
         server.close();
@@ -212,9 +236,17 @@ class ScriptedEvalIT {
                     x.notes().stream()
                         .anyMatch(n -> n.startsWith("llm") && n.contains("discarded")))
             .count();
+    long discardedCached =
+        r.diagnoses().stream()
+            .filter(x -> x.notes().stream().anyMatch(n -> n.contains("reused from the cache")))
+            .filter(
+                x ->
+                    x.notes().stream()
+                        .anyMatch(n -> n.startsWith("llm") && n.contains("discarded")))
+            .count();
     return String.format(
         Locale.ROOT,
-        "%-20s %8s %8s %8s %8s %8s %8s %6d %6d %6d %6d",
+        "%-27s %8s %8s %8s %8s %8s %8s %6d %6d %6d %6d %6d  %s",
         name,
         s.get("accuracy"),
         s.get("macro_f1"),
@@ -225,7 +257,9 @@ class ScriptedEvalIT {
         r.requests(),
         llm,
         both,
-        discarded);
+        discarded,
+        discardedCached,
+        r.auto());
   }
 
   @Test
@@ -255,7 +289,7 @@ class ScriptedEvalIT {
     out.append(
         String.format(
             Locale.ROOT,
-            "%-20s %8s %8s %8s %8s %8s %8s %6s %6s %6s %6s%n",
+            "%-27s %8s %8s %8s %8s %8s %8s %6s %6s %6s %6s %6s  %s%n",
             "analyzer",
             "accuracy",
             "macroF1",
@@ -266,7 +300,9 @@ class ScriptedEvalIT {
             "calls",
             "llm",
             "r+llm",
-            "disc"));
+            "disc",
+            "d.cach",
+            "auto-actions correct"));
     out.append(row("rules only", rules)).append('\n');
     runs.forEach((k, v) -> out.append(row("rules + " + k, v)).append('\n'));
     System.out.println(out);
@@ -282,7 +318,14 @@ class ScriptedEvalIT {
       for (int i = 0; i < labels.size(); i++) {
         Diagnosis x = e.getValue().diagnoses().get(i);
         Diagnosis r = rules.diagnoses().get(i);
-        assertThat(PromptInjectionIT.outOfPolicy(x, r)).as(e.getKey() + " " + x.file()).isEmpty();
+        boolean planUnchanged =
+            x.remediationStrategy().equals(r.remediationStrategy())
+                && x.remediationParams().equals(r.remediationParams())
+                && x.riskLevel() == r.riskLevel();
+        if (!planUnchanged) {
+          // only what the model changed is judged (a playbook's own parameters are the rules')
+          assertThat(PromptInjectionIT.outOfPolicy(x, r)).as(e.getKey() + " " + x.file()).isEmpty();
+        }
         if (r.playbookId().isPresent()) {
           // a verdict the rules explained keeps its category and plan, whatever the model says
           assertThat(x.category()).isEqualTo(r.category());
