@@ -4,7 +4,7 @@ export JAVA_HOME ?= $(shell for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/
 MVN := ./mvnw -B
 
 .DEFAULT_GOAL := help
-.PHONY: help build test it check run demo lab playbook-test fmt eval bench clean reliability image
+.PHONY: help build test it check run demo lab playbook-test fmt eval eval-scripted bench clean reliability image
 
 help: ## list the targets with what they do and roughly how long they take
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ playbook-test: ## run every playbook's examples (~5 s)
 
 eval: ## score diagnosis on ../shared/eval/dev when it is present (~10 s)
 	./pitcrew eval ../shared/eval/dev --predictions target/eval-predictions.jsonl
+
+eval-scripted: ## the dev-corpus figures with the combined analyzer and a scripted loopback model (~2 min)
+	$(MVN) -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ScriptedEvalIT -Dpitcrew.eval.dir=$(abspath ../shared/eval/dev) verify
+	cat target/eval-scripted.txt
 
 bench: ## throughput and peak heap on a generated 300 MB log (~30 s)
 	PITCREW_JAVA_OPTS=-Xmx700m ./pitcrew bench --size-mb 300

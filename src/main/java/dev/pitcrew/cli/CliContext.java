@@ -4,7 +4,10 @@ import dev.pitcrew.diagnosis.Analyzer;
 import dev.pitcrew.diagnosis.Diagnoser;
 import dev.pitcrew.diagnosis.llm.LlmAnalyzer;
 import dev.pitcrew.diagnosis.llm.LlmConfig;
+import dev.pitcrew.diagnosis.llm.MemoryTokenLedger;
 import dev.pitcrew.diagnosis.llm.ModelClient;
+import dev.pitcrew.diagnosis.llm.Prices;
+import dev.pitcrew.diagnosis.llm.TokenLimits;
 import dev.pitcrew.diagnosis.llm.anthropic.AnthropicModelClient;
 import dev.pitcrew.diagnosis.llm.openai.OpenAiCompatibleClient;
 import dev.pitcrew.diagnosis.rules.RuleEngine;
@@ -60,15 +63,24 @@ final class CliContext {
   }
 
   Diagnoser diagnoser(boolean llmAllowed) {
+    return diagnoser(llmAllowed, Optional.empty());
+  }
+
+  /** The same, with a checkout of the repository the logs come from (diagnose --repo). */
+  Diagnoser diagnoser(boolean llmAllowed, Optional<LlmAnalyzer.Repository> checkout) {
     PlaybookLoader.Result r = playbooks();
     for (String e : r.errors()) {
       System.err.println("pitcrew: playbook skipped: " + e);
     }
-    return new Diagnoser(new RuleEngine(r.catalog()), llmAllowed ? analyzers() : List.of());
+    return new Diagnoser(new RuleEngine(r.catalog()), llmAllowed ? analyzers(checkout) : List.of());
   }
 
   /** The model analyzer when one is configured (PITCREW_LLM, ANTHROPIC_API_KEY ...), else none. */
   List<Analyzer> analyzers() {
+    return analyzers(Optional.empty());
+  }
+
+  List<Analyzer> analyzers(Optional<LlmAnalyzer.Repository> checkout) {
     LlmConfig config = LlmConfig.fromEnv(env);
     if (!config.enabled()) {
       return List.of();
@@ -88,8 +100,11 @@ final class CliContext {
             client,
             config,
             Redactor.fromEnvironment(env, extra),
-            Optional.empty(),
-            Clock.systemUTC()));
+            checkout,
+            Clock.systemUTC(),
+            new MemoryTokenLedger(
+                TokenLimits.fromEnv(env, config.maxTokensPerDay()), Clock.systemUTC()),
+            Prices.fromEnv(env)));
   }
 
   Optional<RuleEngine.LongSetHandle> fingerprints(Optional<LogSource> prev, PrintWriter err) {

@@ -38,6 +38,24 @@ final class DiagnoseCommand implements Callable<Integer> {
           "A log of the same job when it passed: lines that also appear there are ignored.")
   String previousSuccess;
 
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      description =
+          "A checkout of the repository the logs come from: its pipeline file (.gitlab-ci.yml, or"
+              + " the only workflow in .github/workflows) goes into the model's prompt, and it"
+              + " vouches for files and packages the model names.")
+  java.nio.file.Path repo;
+
+  @Option(
+      names = "--pipeline-file",
+      paramLabel = "PATH",
+      description =
+          "The pipeline definition the failed run executed (a workflow .yml or .gitlab-ci.yml),"
+              + " shown to the model redacted and trimmed like the log; relative to --repo when"
+              + " given.")
+  java.nio.file.Path pipelineFile;
+
   @Parameters(
       arity = "1..*",
       paramLabel = "TARGET",
@@ -54,7 +72,25 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Diagnoser diagnoser = ctx.diagnoser(!noLlm);
+    Optional<dev.pitcrew.diagnosis.llm.LlmAnalyzer.Repository> checkout = Optional.empty();
+    dev.pitcrew.diagnosis.Subject subject = dev.pitcrew.diagnosis.Subject.NONE;
+    try {
+      if (repo != null) {
+        checkout =
+            Optional.of(
+                dev.pitcrew.diagnosis.llm.CheckoutRepository.open(
+                    repo, Optional.ofNullable(pipelineFile)));
+      } else if (pipelineFile != null) {
+        var f = dev.pitcrew.diagnosis.llm.CheckoutRepository.readPipelineFile(null, pipelineFile);
+        subject =
+            subject.withPipelineFile(
+                Optional.of(new dev.pitcrew.diagnosis.Subject.PipelineFile(f.path(), f.content())));
+      }
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("pitcrew diagnose: " + e.getMessage());
+      return 2;
+    }
+    Diagnoser diagnoser = ctx.diagnoser(!noLlm, checkout);
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper = Json.MAPPER;
     List<RemoteTargets.Target> sources = new ArrayList<>();
@@ -81,8 +117,8 @@ final class DiagnoseCommand implements Callable<Integer> {
       // an explicit --previous-success wins over the forge's last successful run
       Diagnosis d =
           previousSuccess == null && target.previous().isPresent()
-              ? diagnoser.diagnose(s, target.previous())
-              : diagnoser.diagnose(s, prevSet, List.of());
+              ? diagnoser.diagnose(s, target.previous(), subject)
+              : diagnoser.diagnose(s, prevSet, List.of(), subject);
       if (d.error().isPresent()) {
         unreadable++;
       }

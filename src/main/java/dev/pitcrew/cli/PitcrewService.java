@@ -3,6 +3,9 @@ package dev.pitcrew.cli;
 import dev.pitcrew.audit.AuditLog;
 import dev.pitcrew.config.PitcrewConfig;
 import dev.pitcrew.diagnosis.Diagnoser;
+import dev.pitcrew.diagnosis.llm.LlmAnalyzer;
+import dev.pitcrew.diagnosis.llm.TokenLedger;
+import dev.pitcrew.diagnosis.llm.TokenLimits;
 import dev.pitcrew.forge.Forge;
 import dev.pitcrew.incident.ForgeRegistry;
 import dev.pitcrew.incident.IncidentJobs;
@@ -18,6 +21,7 @@ import dev.pitcrew.remediation.Remediation;
 import dev.pitcrew.store.Database;
 import dev.pitcrew.store.Inbox;
 import dev.pitcrew.store.Incidents;
+import dev.pitcrew.store.LlmUsage;
 import dev.pitcrew.web.ApiRoutes;
 import dev.pitcrew.web.Auth;
 import dev.pitcrew.web.Health;
@@ -104,12 +108,21 @@ public final class PitcrewService implements AutoCloseable {
               config.integer(
                   "PITCREW_FLAKY_WINDOW",
                   dev.pitcrew.remediation.testtiming.TestHistory.DEFAULT_WINDOW));
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // the model's budgets and usage live in the database: restarts and replicas share them
+      LlmUsage llmUsage =
+          new LlmUsage(
+              db.jdbi(), TokenLimits.fromLookup(config::get), clock, c -> count(metrics, c));
+      Diagnoser diagnoser =
+          parts
+              .diagnoser()
+              .mapAnalyzers(a -> a instanceof LlmAnalyzer l ? l.withLedger(llmUsage) : a);
       IncidentWorkflow workflow =
           new IncidentWorkflow(
               incidents,
               audit,
               forges,
-              parts.diagnoser(),
+              diagnoser,
               parts.remediation().map(r -> r.withFlakiness(flakiness)),
               parts.policy().orElse(ASK_A_PERSON),
               parts.notifiers(),
@@ -148,14 +161,21 @@ public final class PitcrewService implements AutoCloseable {
       jobsRef[0] = jobs;
       jobs.start();
 
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // a COUNT, not the pending rows themselves: a scrape during a backlog must not read megabytes
       Gauge.builder("pitcrew.inbox.pending", inbox::pendingCount).register(metrics);
       Auth auth = new Auth(config.apiToken());
       Health health = ServiceHealth.build(config, db, jobs, forges, parts.notifiers(), reconciler);
       ApiRoutes api =
           new ApiRoutes(
-              incidents, audit, workflow, jobs::runNow, parts.playbooks(), auth, minutes, clock);
+              incidents,
+              audit,
+              workflow,
+              jobs::runNow,
+              parts.playbooks(),
+              auth,
+              minutes,
+              clock,
+              llmUsage::since);
       PitcrewServer server =
           PitcrewServer.start(
               new PitcrewServer.Parts(
@@ -177,6 +197,37 @@ public final class PitcrewService implements AutoCloseable {
     } catch (RuntimeException e) {
       db.close();
       throw e;
+    }
+  }
+
+  /**
+   * The model's usage as Prometheus counters, per repository: {@code pitcrew_llm_calls_total} (with
+   * {@code outcome} called, cached, failed or refused), {@code pitcrew_llm_cache_hits_total},
+   * {@code pitcrew_llm_tokens_total} (with {@code direction} input or output) and {@code
+   * pitcrew_llm_cost_usd_total}. The overall figures are their sums.
+   */
+  static void count(io.micrometer.core.instrument.MeterRegistry m, TokenLedger.Call c) {
+    String repo = c.repository().orElse("(none)");
+    m.counter("pitcrew.llm.calls", "repository", repo, "outcome", c.outcome()).increment();
+    if (TokenLedger.Call.CACHED.equals(c.outcome())) {
+      m.counter("pitcrew.llm.cache.hits", "repository", repo).increment();
+    }
+    m.counter("pitcrew.llm.tokens", "repository", repo, "direction", "input")
+        .increment(c.inputTokens());
+    m.counter("pitcrew.llm.tokens", "repository", repo, "direction", "output")
+        .increment(c.outputTokens());
+    io.micrometer.core.instrument.Counter.builder("pitcrew.llm.cost")
+        .baseUnit("usd")
+        .tag("repository", repo)
+        .register(m)
+        .increment(c.costUsd());
+  }
+
+  private static String tokensToday(LlmUsage u) {
+    try {
+      return u.tokensToday(Optional.empty()) + " tokens used today";
+    } catch (RuntimeException e) {
+      return "today's token use is unknown (the database did not answer)";
     }
   }
 

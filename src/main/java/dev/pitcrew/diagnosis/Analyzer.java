@@ -26,4 +26,17 @@ public interface Analyzer {
       LogSource log, ScanResult scan, Diagnosis rulesVerdict, boolean previousSuccessGiven) {
     return analyze(scan, rulesVerdict);
   }
+
+  /**
+   * The same, knowing what the log belongs to (repository, incident, pipeline file). By default the
+   * subject is not used.
+   */
+  default Optional<Diagnosis> analyze(
+      LogSource log,
+      ScanResult scan,
+      Diagnosis rulesVerdict,
+      boolean previousSuccessGiven,
+      Subject subject) {
+    return analyze(log, scan, rulesVerdict, previousSuccessGiven);
+  }
 }

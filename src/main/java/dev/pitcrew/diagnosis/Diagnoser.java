@@ -25,7 +25,25 @@ public final class Diagnoser {
     return rules;
   }
 
+  /** The second-opinion analyzers, in the order they are consulted. */
+  public List<Analyzer> analyzers() {
+    return analyzers;
+  }
+
+  /**
+   * The same rules with each analyzer replaced by what {@code f} makes of it: how the service gives
+   * the model analyzer its database-backed token ledger once the database is open.
+   */
+  public Diagnoser mapAnalyzers(java.util.function.UnaryOperator<Analyzer> f) {
+    return new Diagnoser(rules, analyzers.stream().map(f).toList());
+  }
+
   public Diagnosis diagnose(LogSource log, Optional<LogSource> previousSuccess) {
+    return diagnose(log, previousSuccess, Subject.NONE);
+  }
+
+  /** The same, knowing what the log belongs to; see {@link Subject}. */
+  public Diagnosis diagnose(LogSource log, Optional<LogSource> previousSuccess, Subject subject) {
     List<String> notes = new ArrayList<>();
     Optional<RuleEngine.LongSetHandle> prev = Optional.empty();
     if (previousSuccess.isPresent()) {
@@ -36,11 +54,16 @@ public final class Diagnoser {
             "the previous successful log could not be read (" + e.getMessage() + "); ignored");
       }
     }
-    return diagnose(log, prev, notes);
+    return diagnose(log, prev, notes, subject);
   }
 
   public Diagnosis diagnose(
       LogSource log, Optional<RuleEngine.LongSetHandle> prev, List<String> notes) {
+    return diagnose(log, prev, notes, Subject.NONE);
+  }
+
+  public Diagnosis diagnose(
+      LogSource log, Optional<RuleEngine.LongSetHandle> prev, List<String> notes, Subject subject) {
     ScanResult scan;
     try {
       scan = rules.scan(log, prev);
@@ -50,7 +73,7 @@ public final class Diagnoser {
     }
     Diagnosis verdict = rules.decide(scan);
     for (Analyzer a : analyzers) {
-      Optional<Diagnosis> other = a.analyze(log, scan, verdict, prev.isPresent());
+      Optional<Diagnosis> other = a.analyze(log, scan, verdict, prev.isPresent(), subject);
       if (other.isPresent()) {
         verdict = other.get();
       }

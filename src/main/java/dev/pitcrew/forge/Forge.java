@@ -200,6 +200,36 @@ public interface Forge {
     return Optional.empty();
   }
 
+  /**
+   * The repository path of the pipeline definition a run executed (a workflow file, {@code
+   * .gitlab-ci.yml}), when the forge can tell; read it at the run's commit with {@link
+   * #fileContent}. By default the run's workflow, when it reads as a path.
+   */
+  default Optional<String> pipelineFilePath(Run run) throws IOException {
+    return workflowPath(run.workflow());
+  }
+
+  /**
+   * A workflow reference as a repository path: {@code octo/app/.github/workflows/ci.yml@main} and
+   * {@code .github/workflows/ci.yml} both give {@code .github/workflows/ci.yml}; an id gives none.
+   */
+  static Optional<String> workflowPath(String workflow) {
+    if (workflow == null || workflow.isBlank()) {
+      return Optional.empty();
+    }
+    String w = workflow.strip();
+    int at = w.indexOf('@');
+    if (at >= 0) {
+      w = w.substring(0, at);
+    }
+    int gh = w.indexOf(".github/workflows/");
+    if (gh > 0) {
+      w = w.substring(gh);
+    }
+    boolean yaml = w.endsWith(".yml") || w.endsWith(".yaml");
+    return yaml && !w.startsWith("/") && !w.contains("..") ? Optional.of(w) : Optional.empty();
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }

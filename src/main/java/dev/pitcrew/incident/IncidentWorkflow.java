@@ -3,6 +3,7 @@ package dev.pitcrew.incident;
 import dev.pitcrew.audit.AuditLog;
 import dev.pitcrew.diagnosis.Diagnoser;
 import dev.pitcrew.diagnosis.Diagnosis;
+import dev.pitcrew.diagnosis.Subject;
 import dev.pitcrew.forge.Forge;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.Run;
@@ -194,10 +195,18 @@ public final class IncidentWorkflow {
         chosen = l;
       }
     }
-    Forge.JobLog failed = chosen;
-    learn(inc, () -> tests.get().observeFailedRun(forge, current, failed.log()));
-    Optional<LogSource> previous = previousSuccess(forge, current, chosen);
-    Diagnosis d = diagnoser.diagnose(chosen.log(), previous);
+    Optional<Run> run = runOf(forge, current);
+    Forge.JobLog failedJob = chosen;
+    learn(inc, () -> tests.get().observeFailedRun(forge, current, failedJob.log()));
+    Optional<LogSource> previous = run.flatMap(r -> previousSuccess(forge, r, failedJob));
+    Subject subject =
+        new Subject(
+            Optional.of(inc.run().repo().fullName()),
+            Optional.of(inc.incidentId()),
+            diagnoser.analyzers().isEmpty()
+                ? Optional.empty()
+                : run.flatMap(r -> pipelineFile(forge, r)));
+    Diagnosis d = diagnoser.diagnose(chosen.log(), previous, subject);
     List<ActionRecord.EvidenceLine> ev =
         d.evidence().stream().map(e -> new ActionRecord.EvidenceLine(e.line(), e.text())).toList();
     audit(
@@ -241,9 +250,17 @@ public final class IncidentWorkflow {
     return moveTo(inc, PLAN, cols("diagnosis_json", DiagnosisCodec.write(d)), action);
   }
 
-  private Optional<LogSource> previousSuccess(Forge forge, RunRef current, Forge.JobLog failed) {
+  private static Optional<Run> runOf(Forge forge, RunRef current) {
     try {
-      Run run = forge.run(current);
+      return Optional.of(forge.run(current));
+    } catch (IOException | RuntimeException e) {
+      LOG.info("run {} could not be read: {}", current.key(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private Optional<LogSource> previousSuccess(Forge forge, Run run, Forge.JobLog failed) {
+    try {
       Optional<Run> ok = forge.lastSuccessfulRun(run);
       if (ok.isEmpty()) {
         return Optional.empty();
@@ -254,9 +271,37 @@ public final class IncidentWorkflow {
         }
       }
     } catch (IOException | RuntimeException e) {
-      LOG.info("no previous successful log for {}: {}", current.key(), e.getMessage());
+      LOG.info("no previous successful log for {}: {}", run.ref().key(), e.getMessage());
     }
     return Optional.empty();
+  }
+
+  /** Largest pipeline file read for the model's prompt; the prompt trims it further. */
+  static final int MAX_PIPELINE_FILE_CHARS = 256 * 1024;
+
+  /**
+   * The pipeline definition the run executed, read at the run's commit, for the model's prompt;
+   * empty when the forge cannot tell which file or cannot read it (the prompt then says so).
+   */
+  private static Optional<Subject.PipelineFile> pipelineFile(Forge forge, Run run) {
+    if (run.sha() == null) {
+      return Optional.empty();
+    }
+    try {
+      Optional<String> path = forge.pipelineFilePath(run);
+      if (path.isEmpty()) {
+        return Optional.empty();
+      }
+      return forge
+          .fileContent(run.ref().repo(), path.get(), run.sha())
+          .map(
+              c ->
+                  new Subject.PipelineFile(
+                      path.get(), Strings.abbreviate(c, MAX_PIPELINE_FILE_CHARS)));
+    } catch (IOException | RuntimeException e) {
+      LOG.info("no pipeline file for {}: {}", run.ref().key(), e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private Next plan(Incident inc, ActionRecord a) throws IOException {

@@ -33,6 +33,9 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
   private final Auth auth;
   private final Map<String, Double> minutesSaved;
   private final Clock clock;
+  private final java.util.function.Function<
+          Instant, List<dev.pitcrew.diagnosis.llm.TokenLedger.Call>>
+      llmCalls;
 
   public ApiRoutes(
       Incidents incidents,
@@ -43,6 +46,34 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
       Auth auth,
       Map<String, Double> minutesSaved,
       Clock clock) {
+    this(
+        incidents,
+        audit,
+        workflow,
+        resume,
+        playbooks,
+        auth,
+        minutesSaved,
+        clock,
+        since -> List.of());
+  }
+
+  /**
+   * @param llmCalls the language model's consultations since an instant, for the {@code llm}
+   *     section of {@code /api/stats}
+   */
+  public ApiRoutes(
+      Incidents incidents,
+      AuditLog audit,
+      IncidentWorkflow workflow,
+      Consumer<String> resume,
+      PlaybookCatalog playbooks,
+      Auth auth,
+      Map<String, Double> minutesSaved,
+      Clock clock,
+      java.util.function.Function<Instant, List<dev.pitcrew.diagnosis.llm.TokenLedger.Call>>
+          llmCalls) {
+    this.llmCalls = llmCalls;
     this.incidents = incidents;
     this.audit = audit;
     this.workflow = workflow;
@@ -194,7 +225,9 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
       bad(ctx, "since must be an ISO date (2026-11-01) or instant (2026-11-01T00:00:00Z)");
       return;
     }
-    ctx.json(Stats.compute(incidents.since(since), since, minutesSaved));
+    Map<String, Object> out = Stats.compute(incidents.since(since), since, minutesSaved);
+    out.put("llm", Stats.llm(llmCalls.apply(since)));
+    ctx.json(out);
   }
 
   private static Instant parseSince(String s) {

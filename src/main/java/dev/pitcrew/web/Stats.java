@@ -87,6 +87,41 @@ public final class Stats {
     return out;
   }
 
+  /**
+   * The language model's usage, overall and per repository: {@code calls} answered by the model,
+   * {@code cache_hits} (answers reused for the same failure fingerprint), {@code failed} and {@code
+   * refused_by_budget} consultations, tokens in and out, and the estimated cost in dollars.
+   */
+  public static Map<String, Object> llm(List<dev.pitcrew.diagnosis.llm.TokenLedger.Call> calls) {
+    Map<String, Object> out = usage(calls);
+    Map<String, List<dev.pitcrew.diagnosis.llm.TokenLedger.Call>> byRepo = new TreeMap<>();
+    for (var c : calls) {
+      byRepo.computeIfAbsent(c.repository().orElse("(none)"), k -> new ArrayList<>()).add(c);
+    }
+    Map<String, Object> per = new LinkedHashMap<>();
+    byRepo.forEach((r, cs) -> per.put(r, usage(cs)));
+    out.put("by_repository", per);
+    return out;
+  }
+
+  private static Map<String, Object> usage(List<dev.pitcrew.diagnosis.llm.TokenLedger.Call> cs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("calls", count(cs, dev.pitcrew.diagnosis.llm.TokenLedger.Call.CALLED));
+    m.put("cache_hits", count(cs, dev.pitcrew.diagnosis.llm.TokenLedger.Call.CACHED));
+    m.put("failed", count(cs, dev.pitcrew.diagnosis.llm.TokenLedger.Call.FAILED));
+    m.put("refused_by_budget", count(cs, dev.pitcrew.diagnosis.llm.TokenLedger.Call.REFUSED));
+    m.put("input_tokens", cs.stream().mapToLong(c -> c.inputTokens()).sum());
+    m.put("output_tokens", cs.stream().mapToLong(c -> c.outputTokens()).sum());
+    m.put(
+        "estimated_cost_usd",
+        Math.round(cs.stream().mapToDouble(c -> c.costUsd()).sum() * 1_000_000) / 1_000_000.0);
+    return m;
+  }
+
+  private static long count(List<dev.pitcrew.diagnosis.llm.TokenLedger.Call> cs, String outcome) {
+    return cs.stream().filter(c -> outcome.equals(c.outcome())).count();
+  }
+
   private static Double rate(List<ActionRecord> rs) {
     long ok = rs.stream().filter(r -> "success".equals(r.outcome())).count();
     long decided =

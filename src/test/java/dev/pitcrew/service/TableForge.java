@@ -32,6 +32,9 @@ public final class TableForge implements Forge {
   /** Reading logs fails this many more times (to exercise retries). */
   public final AtomicInteger failLogReads = new AtomicInteger();
 
+  /** Files of the repository by path (every commit alike), for {@link #fileContent}. */
+  public final java.util.Map<String, String> files = new java.util.concurrent.ConcurrentHashMap<>();
+
   public TableForge(Jdbi jdbi) {
     this(jdbi, "");
   }
@@ -183,7 +186,7 @@ public final class TableForge implements Forge {
 
   @Override
   public Optional<String> fileContent(RepoRef repo, String path, String ref) {
-    return Optional.empty();
+    return Optional.ofNullable(files.get(path));
   }
 
   @Override

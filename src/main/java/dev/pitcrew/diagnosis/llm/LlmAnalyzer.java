@@ -5,6 +5,7 @@ import dev.pitcrew.diagnosis.Category;
 import dev.pitcrew.diagnosis.Diagnosis;
 import dev.pitcrew.diagnosis.Evidence;
 import dev.pitcrew.diagnosis.RiskLevel;
+import dev.pitcrew.diagnosis.Subject;
 import dev.pitcrew.diagnosis.rules.ScanResult;
 import dev.pitcrew.logs.LogSource;
 import dev.pitcrew.logs.Redactor;
@@ -36,15 +37,11 @@ public final class LlmAnalyzer implements Analyzer {
   private final Redactor redactor;
   private final LlmConfig config;
   private final Budget budget;
+  private final TokenLedger ledger;
+  private final Prices prices;
+  private final java.time.Clock clock;
   private final Optional<Repository> repository;
-  private final Map<String, String> cache =
-      java.util.Collections.synchronizedMap(
-          new java.util.LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> e) {
-              return size() > CACHE_SIZE;
-            }
-          });
+  private final Map<String, String> cache;
 
   /** Files of the repository the failed run built, when Pitcrew has a checkout of it. */
   public interface Repository {
@@ -64,23 +61,51 @@ public final class LlmAnalyzer implements Analyzer {
       Redactor redactor,
       Optional<Repository> repository,
       java.time.Clock clock) {
-    this.client =
+    this(
+        client,
+        config,
+        redactor,
+        repository,
+        clock,
+        new MemoryTokenLedger(
+            new TokenLimits(
+                config.maxTokensPerDay(), TokenLimits.DEFAULT_PER_REPOSITORY_PER_DAY, Map.of()),
+            clock),
+        Prices.standard());
+  }
+
+  /**
+   * @param ledger where tokens are counted against the daily budgets and each call is recorded
+   * @param prices what the configured model's tokens cost, for the recorded estimate
+   */
+  public LlmAnalyzer(
+      ModelClient client,
+      LlmConfig config,
+      Redactor redactor,
+      Optional<Repository> repository,
+      java.time.Clock clock,
+      TokenLedger ledger,
+      Prices prices) {
+    this(
         new ResilientClient(
             client,
             2,
             java.time.Duration.ofMillis(500),
             java.time.Duration.ofMinutes(1),
             clock,
-            d -> Thread.sleep(d.toMillis()));
-    this.config = config;
-    this.redactor = redactor;
-    this.repository = repository;
-    this.prompts =
+            d -> Thread.sleep(d.toMillis())),
+        config,
+        redactor,
+        repository,
+        clock,
+        ledger,
+        prices,
         new PromptBuilder(
             redactor,
             config.maxInputTokens(),
-            () -> java.util.UUID.randomUUID().toString().substring(0, 8));
-    this.budget = new Budget(config.maxCallsPerRun(), config.maxTokensPerDay(), clock);
+            () -> java.util.UUID.randomUUID().toString().substring(0, 8)),
+        new Budget(config.maxCallsPerRun()),
+        null);
   }
 
   /** For tests: a client without retry pauses. */
@@ -91,19 +116,87 @@ public final class LlmAnalyzer implements Analyzer {
       Optional<Repository> repository,
       java.time.Clock clock,
       ResilientClient.Sleeper sleeper) {
-    this.client =
+    this(
+        client,
+        config,
+        redactor,
+        repository,
+        clock,
+        sleeper,
+        new MemoryTokenLedger(
+            new TokenLimits(
+                config.maxTokensPerDay(), TokenLimits.DEFAULT_PER_REPOSITORY_PER_DAY, Map.of()),
+            clock));
+  }
+
+  /** For tests: a client without retry pauses, counting on the given ledger. */
+  LlmAnalyzer(
+      ModelClient client,
+      LlmConfig config,
+      Redactor redactor,
+      Optional<Repository> repository,
+      java.time.Clock clock,
+      ResilientClient.Sleeper sleeper,
+      TokenLedger ledger) {
+    this(
         new ResilientClient(
             client,
             2,
             java.time.Duration.ofMillis(1),
             java.time.Duration.ofMinutes(1),
             clock,
-            sleeper);
+            sleeper),
+        config,
+        redactor,
+        repository,
+        clock,
+        ledger,
+        Prices.standard(),
+        new PromptBuilder(redactor, config.maxInputTokens(), () -> "n0nce123"),
+        new Budget(config.maxCallsPerRun()),
+        null);
+  }
+
+  private LlmAnalyzer(
+      ModelClient resilient,
+      LlmConfig config,
+      Redactor redactor,
+      Optional<Repository> repository,
+      java.time.Clock clock,
+      TokenLedger ledger,
+      Prices prices,
+      PromptBuilder prompts,
+      Budget budget,
+      Map<String, String> cache) {
+    this.client = resilient;
     this.config = config;
     this.redactor = redactor;
     this.repository = repository;
-    this.prompts = new PromptBuilder(redactor, config.maxInputTokens(), () -> "n0nce123");
-    this.budget = new Budget(config.maxCallsPerRun(), config.maxTokensPerDay(), clock);
+    this.clock = clock;
+    this.ledger = ledger;
+    this.prices = prices;
+    this.prompts = prompts;
+    this.budget = budget;
+    this.cache = cache != null ? cache : newCache();
+  }
+
+  /**
+   * This analyzer counting on another ledger (the service's database), sharing its client, call
+   * budget and answer cache.
+   */
+  public LlmAnalyzer withLedger(TokenLedger other) {
+    return new LlmAnalyzer(
+        client, config, redactor, repository, clock, other, prices, prompts, budget, cache);
+  }
+
+  private static Map<String, String> newCache() {
+    return java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, String> e) {
+            return size() > CACHE_SIZE;
+          }
+        });
   }
 
   @Override
@@ -138,6 +231,16 @@ public final class LlmAnalyzer implements Analyzer {
   @Override
   public Optional<Diagnosis> analyze(
       LogSource log, ScanResult scan, Diagnosis rules, boolean previousSuccessGiven) {
+    return analyze(log, scan, rules, previousSuccessGiven, Subject.NONE);
+  }
+
+  @Override
+  public Optional<Diagnosis> analyze(
+      LogSource log,
+      ScanResult scan,
+      Diagnosis rules,
+      boolean previousSuccessGiven,
+      Subject subject) {
     Optional<String> why = reason(rules);
     if (why.isEmpty()) {
       return Optional.empty();
@@ -157,26 +260,40 @@ public final class LlmAnalyzer implements Analyzer {
     Prompt prompt =
         prompts.build(
             new PromptBuilder.Input(
-                scan,
-                rules,
-                lines,
-                previousSuccessGiven,
-                repository.flatMap(Repository::pipelineFile),
-                Optional.empty()));
+                scan, rules, lines, previousSuccessGiven, pipelineFile(subject), Optional.empty()));
+    Optional<String> repo = subject.repository();
     String key = prompt.fingerprint() + "/" + why.get();
     String answer = cache.get(key);
     boolean cached = answer != null;
     if (!cached) {
       long estimate = prompt.estimatedTokens() + config.maxOutputTokens();
-      Optional<String> refused = budget.reserve(estimate);
+      Optional<String> refused = budget.reserve();
+      if (refused.isEmpty()) {
+        try {
+          refused = ledger.reserve(repo, estimate);
+        } catch (RuntimeException e) {
+          refused =
+              Optional.of(
+                  "the token budget could not be checked ("
+                      + redactor.mask(String.valueOf(e.getMessage()))
+                      + ")");
+        }
+        if (refused.isPresent()) {
+          budget.release();
+        }
+      }
       if (refused.isPresent()) {
-        return Optional.of(rules.withNotes(List.of("llm not consulted: " + refused.get())));
+        record(subject, TokenLedger.Call.REFUSED, 0, 0, 0);
+        return Optional.of(
+            rules.withNotes(
+                List.of("llm not consulted: " + refused.get() + "; the rules' diagnosis stands")));
       }
       ModelClient.Reply reply;
       try {
         reply = client.complete(prompt);
       } catch (ModelException e) {
-        budget.settle(estimate, 0);
+        settle(repo, estimate, 0);
+        record(subject, TokenLedger.Call.FAILED, 0, 0, 0);
         return Optional.of(
             rules.withNotes(
                 List.of(
@@ -184,7 +301,9 @@ public final class LlmAnalyzer implements Analyzer {
                         + redactor.mask(String.valueOf(e.getMessage()))
                         + "); the rules' diagnosis stands")));
       }
-      budget.settle(estimate, reply.inputTokens() + reply.outputTokens());
+      settle(repo, estimate, reply.inputTokens() + reply.outputTokens());
+      double cost = prices.cost(config.model(), reply.inputTokens(), reply.outputTokens());
+      record(subject, TokenLedger.Call.CALLED, reply.inputTokens(), reply.outputTokens(), cost);
       answer = reply.text();
       notes.add(
           "llm: "
@@ -196,10 +315,14 @@ public final class LlmAnalyzer implements Analyzer {
               + " input + "
               + reply.outputTokens()
               + " output tokens"
+              + (prices.of(config.model()).isPresent()
+                  ? String.format(java.util.Locale.ROOT, ", estimated cost $%.4f", cost)
+                  : ", no price known for this model")
               + (prompt.redactions().isEmpty()
                   ? ""
                   : ", " + prompt.redactions().size() + " secret(s) redacted before sending"));
     } else {
+      record(subject, TokenLedger.Call.CACHED, 0, 0, 0);
       notes.add("llm: answer reused from the cache for the same failure fingerprint");
     }
     Proposal proposal;
@@ -237,11 +360,60 @@ public final class LlmAnalyzer implements Analyzer {
       notes.add("llm: " + g.rejected().size() + " cited line(s) not found in the log were dropped");
     }
     Contained c = contain(proposal, log, logReadable, prompt, notes);
+    if (c.outOfPolicy() && rules.playbookId().isEmpty()) {
+      // an answer that asked for something out of policy is not trusted for its reading either
+      notes.add(
+          "llm diagnosis discarded: its proposal was out of policy; the rules' verdict stands");
+      return Optional.of(rules.withNotes(notes));
+    }
     return Optional.of(combine(rules, proposal, c, g.verified(), why.get(), notes));
   }
 
-  /** The proposal's action after containment. */
-  record Contained(String strategy, Map<String, String> params) {}
+  private Optional<PromptBuilder.PipelineFile> pipelineFile(Subject subject) {
+    if (subject.pipelineFile().isPresent()) {
+      Subject.PipelineFile f = subject.pipelineFile().get();
+      return Optional.of(new PromptBuilder.PipelineFile(f.path(), f.content()));
+    }
+    return repository.flatMap(Repository::pipelineFile);
+  }
+
+  private void settle(Optional<String> repo, long reserved, long used) {
+    try {
+      ledger.settle(repo, reserved, used);
+    } catch (RuntimeException e) {
+      // the reservation stands as the estimate: the budget errs on the side of spending less
+    }
+  }
+
+  private void record(Subject s, String outcome, long in, long out, double cost) {
+    try {
+      ledger.record(
+          new TokenLedger.Call(
+              clock.instant(),
+              s.repository(),
+              s.incidentId(),
+              config.model(),
+              outcome,
+              in,
+              out,
+              cost));
+    } catch (RuntimeException e) {
+      // usage bookkeeping must never cost the diagnosis; the budget itself was already settled
+    }
+  }
+
+  /**
+   * The proposal's action after containment.
+   *
+   * @param outOfPolicy the model asked for an unregistered action, malformed parameters or values
+   *     found neither in the log nor in the repository: what an injection-following or inventing
+   *     model does
+   */
+  record Contained(String strategy, Map<String, String> params, boolean outOfPolicy) {
+    Contained(String strategy, Map<String, String> params) {
+      this(strategy, params, false);
+    }
+  }
 
   Contained contain(
       Proposal p, LogSource log, boolean logReadable, Prompt prompt, List<String> notes) {
@@ -250,7 +422,7 @@ public final class LlmAnalyzer implements Analyzer {
     Optional<String> bad = Actions.violation(strategy, params);
     if (bad.isPresent()) {
       notes.add("llm proposal refused: " + redactor.mask(bad.get()));
-      return new Contained(Actions.NONE, Map.of());
+      return new Contained(Actions.NONE, Map.of(), true);
     }
     if (!p.category().fixable() && !Actions.NONE.equals(strategy)) {
       notes.add(
@@ -272,7 +444,7 @@ public final class LlmAnalyzer implements Analyzer {
                 + "='"
                 + redactor.mask(e.getValue())
                 + "' appears neither in the log nor in the repository");
-        return new Contained(Actions.NONE, Map.of());
+        return new Contained(Actions.NONE, Map.of(), true);
       }
     }
     return new Contained(strategy, params);

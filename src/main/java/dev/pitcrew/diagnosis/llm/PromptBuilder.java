@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * versioned resource files beside this class.
  */
 public final class PromptBuilder {
-  public static final String VERSION = "v1";
+  public static final String VERSION = "v2";
   static final int CONTEXT = 2;
   static final int MAX_LINE_CHARS = 500;
   static final int MAX_SEEDS = 400;
@@ -147,15 +147,15 @@ public final class PromptBuilder {
         tokens(system) + tokens(fill(userTemplate, vars, "", "")) + 40; // 40: the redaction line
     int room = Math.max(200, maxInputTokens - fixed);
     String pipelineText = "";
+    List<String> maskedKinds = new ArrayList<>();
     if (pf.isPresent()) {
       int pfBudget = room / 4;
-      pipelineText = numbered(pf.get().content(), pfBudget);
+      pipelineText = numbered(pf.get().content(), pfBudget, maskedKinds);
       room -= tokens(pipelineText);
     }
     Map<Integer, String> shown = select(scan, sendable, room);
     String errorLogs = render(shown);
     // count what was masked in the lines actually sent
-    List<String> maskedKinds = new ArrayList<>();
     for (int n : shown.keySet()) {
       maskedKinds.addAll(redactor.redact(Strings.abbreviate(known.get(n), MAX_LINE_CHARS)).kinds());
     }
@@ -246,17 +246,20 @@ public final class PromptBuilder {
     return sb.toString();
   }
 
-  private String numbered(String content, int budget) {
+  /** The pipeline file's lines, numbered, redacted and trimmed to the budget; masks counted. */
+  private String numbered(String content, int budget, List<String> maskedKinds) {
     StringBuilder sb = new StringBuilder();
     String[] lines = content.split("\n", -1);
     int used = 0;
     for (int i = 0; i < lines.length; i++) {
-      String t = neutralise(redactor.mask(Strings.abbreviate(lines[i], MAX_LINE_CHARS)));
+      Redactor.Result r = redactor.redact(Strings.abbreviate(lines[i], MAX_LINE_CHARS));
+      String t = neutralise(r.text());
       int cost = tokens(t) + 3;
       if (used + cost > budget) {
         sb.append("... (").append(lines.length - i).append(" more lines left out)\n");
         break;
       }
+      maskedKinds.addAll(r.kinds());
       sb.append(i + 1).append(" | ").append(t).append('\n');
       used += cost;
     }

@@ -99,6 +99,16 @@ public final class GitHubForge implements Forge {
     return toRun(actual, run, jobs(actual));
   }
 
+  /** The run's workflow file, from the run's {@code path} (the workflow id is what Run keeps). */
+  @Override
+  public Optional<String> pipelineFilePath(Run run) throws IOException {
+    Optional<String> known = Forge.workflowPath(run.workflow());
+    if (known.isPresent()) {
+      return known;
+    }
+    return Forge.workflowPath(runJson(run.ref()).path("path").asText(null));
+  }
+
   private JsonNode runJson(RunRef ref) throws IOException {
     String[] owner = split(ref.repo());
     URI u =

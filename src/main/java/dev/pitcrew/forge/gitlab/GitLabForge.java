@@ -74,6 +74,15 @@ public final class GitLabForge implements Forge {
 
   // --- reading ---
 
+  /**
+   * GitLab runs the project's {@code .gitlab-ci.yml} (a project may name another file in its CI/CD
+   * settings; then the prompt simply goes without it).
+   */
+  @Override
+  public Optional<String> pipelineFilePath(Run run) {
+    return Optional.of(".gitlab-ci.yml");
+  }
+
   @Override
   public Run run(RunRef ref) throws IOException {
     Request r = get(project(ref.repo(), "pipelines", ref.runId()), "read_api");

@@ -23,15 +23,15 @@ import java.util.function.Function;
  * what a script returns for the prompt: grounded, ungrounded, malformed, slow, overloaded or
  * injection-following answers.
  */
-final class FakeModelServer implements AutoCloseable {
+public final class FakeModelServer implements AutoCloseable {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** What the script sees: the wire format and the prompt text (system and user). */
-  record Request(String api, String system, String user, JsonNode body) {}
+  public record Request(String api, String system, String user, JsonNode body) {}
 
   /** A scripted answer: an HTTP status, a delay, and the model's text (for 200). */
-  record Answer(int status, long delayMillis, String text) {
-    static Answer ok(String text) {
+  public record Answer(int status, long delayMillis, String text) {
+    public static Answer ok(String text) {
       return new Answer(200, 0, text);
     }
 
@@ -45,7 +45,7 @@ final class FakeModelServer implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Function<Request, Answer> script;
 
-  FakeModelServer(Function<Request, Answer> script) throws IOException {
+  public FakeModelServer(Function<Request, Answer> script) throws IOException {
     this.script = script;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
@@ -58,15 +58,15 @@ final class FakeModelServer implements AutoCloseable {
     this.script = s;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  List<String> bodies() {
+  public List<String> bodies() {
     return bodies;
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return requests;
   }
 

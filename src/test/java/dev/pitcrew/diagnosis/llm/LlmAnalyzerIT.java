@@ -6,6 +6,7 @@ import dev.pitcrew.diagnosis.Category;
 import dev.pitcrew.diagnosis.Diagnoser;
 import dev.pitcrew.diagnosis.Diagnosis;
 import dev.pitcrew.diagnosis.RiskLevel;
+import dev.pitcrew.diagnosis.Subject;
 import dev.pitcrew.diagnosis.llm.anthropic.AnthropicModelClient;
 import dev.pitcrew.diagnosis.llm.openai.OpenAiCompatibleClient;
 import dev.pitcrew.diagnosis.rules.RuleEngine;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,7 +120,7 @@ class LlmAnalyzerIT {
     assertThat(d.evidence()).hasSize(1);
     assertThat(d.evidence().get(0).line()).isEqualTo(4);
     assertThat(d.evidence().get(0).text()).contains("FrobnicatorError: widget count 7");
-    assertThat(d.notes()).anyMatch(n -> n.startsWith("llm: anthropic/claude-test, prompt v1"));
+    assertThat(d.notes()).anyMatch(n -> n.startsWith("llm: anthropic/claude-test, prompt v2"));
     FakeModelServer.Request r = server.requests().get(0);
     assertThat(r.body().path("model").asText()).isEqualTo("claude-test");
     assertThat(r.system()).contains("retry_pipeline").contains("add_dependency").contains("never");
@@ -337,5 +339,190 @@ class LlmAnalyzerIT {
 
   static String jsonEscaped(String s) {
     return FakeModelServer.MAPPER.valueToTree(s).toString().replaceAll("^\"|\"$", "");
+  }
+
+  static final String WORKFLOW =
+      """
+      name: ci
+      on: [push]
+      jobs:
+        build:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@v4
+            - run: ./gradlew frobnicate
+      """;
+
+  LlmConfig priced(int maxCalls) {
+    LlmConfig a = anthropic(maxCalls, Duration.ofSeconds(5));
+    return new LlmConfig(
+        a.provider(),
+        "claude-sonnet-4-5",
+        a.baseUrl(),
+        a.apiKey(),
+        a.maxInputTokens(),
+        a.maxOutputTokens(),
+        a.timeout(),
+        a.maxCallsPerRun(),
+        a.maxTokensPerDay(),
+        a.confirmRiskyPlans(),
+        a.lowConfidence());
+  }
+
+  static Diagnosis run(Diagnoser d, String name, String log, Subject s) {
+    return d.diagnose(
+        LogSources.ofBytes(name, log.getBytes(StandardCharsets.UTF_8)), Optional.empty(), s);
+  }
+
+  @Test
+  void thePipelineFileGoesIntoThePromptRedacted() {
+    StringBuilder wf = new StringBuilder(WORKFLOW);
+    wf.append("    env:\n");
+    int n = 0;
+    for (RedactorTest.Canary c : RedactorTest.canariesForIt()) {
+      wf.append("      # ").append(c.line()).append('\n');
+      wf.append("      SECRET_").append(n++).append(": ").append(c.secret()).append('\n');
+    }
+    LlmConfig c = anthropic(20, Duration.ofSeconds(5));
+    Diagnoser d = diagnoser(c, new AnthropicModelClient(c), RedactorTest.redactorForIt());
+    Subject s =
+        new Subject(
+            Optional.of("octo/app"),
+            Optional.empty(),
+            Optional.of(new Subject.PipelineFile(".github/workflows/ci.yml", wf.toString())));
+
+    Diagnosis x = run(d, "a.log", UNKNOWN_FAILURE, s);
+
+    assertThat(x.analyzer()).isEqualTo("llm");
+    String user = server.requests().get(0).user();
+    assertThat(user)
+        .contains("Pipeline file: .github/workflows/ci.yml")
+        .contains("5 |     runs-on: ubuntu-latest")
+        .contains("8 |       - run: ./gradlew frobnicate")
+        .contains("[REDACTED:");
+    // the pipeline file sits inside its own untrusted-data wrapper, after the log's
+    int log = user.indexOf("FrobnicatorError");
+    int file = user.indexOf("runs-on: ubuntu-latest");
+    assertThat(user.substring(log, file)).contains("</untrusted_log_data");
+    String sent = server.bodies().get(0);
+    List<String> leaked =
+        RedactorTest.canariesForIt().stream()
+            .map(RedactorTest.Canary::secret)
+            .filter(sec -> sent.contains(sec) || sent.contains(jsonEscaped(sec)))
+            .toList();
+    assertThat(leaked).isEmpty();
+    // the log had no secret: the prompt's redaction line counts the pipeline file's
+    assertThat(user).contains("secret(s) were replaced by [REDACTED:kind] markers before sending");
+  }
+
+  @Test
+  void aLongPipelineFileIsTrimmedWithinTheTokenBudget() {
+    StringBuilder wf = new StringBuilder(WORKFLOW);
+    for (int i = 0; i < 3000; i++) {
+      wf.append("      - run: echo step ").append(i).append(" of a very long generated workflow\n");
+    }
+    LlmConfig c = anthropic(20, Duration.ofSeconds(5));
+    Diagnoser d = diagnoser(c, new AnthropicModelClient(c), Redactor.lookAlikesOnly());
+    run(
+        d,
+        "a.log",
+        UNKNOWN_FAILURE,
+        Subject.NONE.withPipelineFile(
+            Optional.of(new Subject.PipelineFile(".gitlab-ci.yml", wf.toString()))));
+    FakeModelServer.Request r = server.requests().get(0);
+    assertThat(r.user()).contains("Pipeline file: .gitlab-ci.yml").contains("more lines left out");
+    assertThat(r.user()).contains("FrobnicatorError: widget count 7");
+    assertThat(PromptBuilder.tokens(r.system()) + PromptBuilder.tokens(r.user()))
+        .isLessThanOrEqualTo(c.maxInputTokens());
+  }
+
+  @Test
+  void aRepositoryOverItsDailyBudgetGetsTheRulesWithANote() {
+    LlmConfig c = priced(20);
+    MemoryTokenLedger ledger =
+        new MemoryTokenLedger(
+            new TokenLimits(1_000_000, 200_000, Map.of("noisy/repo", 100L)), Clock.systemUTC());
+    Diagnoser d =
+        new Diagnoser(
+            RULES,
+            List.of(
+                new LlmAnalyzer(
+                    new AnthropicModelClient(c),
+                    c,
+                    Redactor.lookAlikesOnly(),
+                    Optional.empty(),
+                    Clock.systemUTC(),
+                    sleeps::add,
+                    ledger)));
+    Subject noisy = new Subject(Optional.of("noisy/repo"), Optional.empty(), Optional.empty());
+
+    Diagnosis x = run(d, "a.log", UNKNOWN_FAILURE, noisy);
+
+    assertThat(server.requests()).isEmpty();
+    assertThat(x.analyzer()).isEqualTo("rules");
+    assertThat(x.notes())
+        .anyMatch(
+            n ->
+                n.startsWith("llm not consulted: the daily budget of 100 tokens for noisy/repo")
+                    && n.endsWith("the rules' diagnosis stands"));
+    assertThat(ledger.calls()).extracting(TokenLedger.Call::outcome).containsExactly("refused");
+
+    // another repository still has its budget
+    Diagnosis y =
+        run(
+            d,
+            "a.log",
+            UNKNOWN_FAILURE,
+            new Subject(Optional.of("octo/app"), Optional.empty(), Optional.empty()));
+    assertThat(y.analyzer()).isEqualTo("llm");
+    assertThat(server.requests()).hasSize(1);
+    assertThat(ledger.tokensToday("octo/app")).isPositive();
+    assertThat(ledger.tokensToday("noisy/repo")).isZero();
+  }
+
+  @Test
+  void tokensAndEstimatedCostAreRecordedPerDiagnosis() {
+    LlmConfig c = priced(20);
+    MemoryTokenLedger ledger = new MemoryTokenLedger(TokenLimits.defaults(), Clock.systemUTC());
+    Diagnoser d =
+        new Diagnoser(
+            RULES,
+            List.of(
+                new LlmAnalyzer(
+                    new AnthropicModelClient(c),
+                    c,
+                    Redactor.lookAlikesOnly(),
+                    Optional.empty(),
+                    Clock.systemUTC(),
+                    sleeps::add,
+                    ledger)));
+    Subject s = new Subject(Optional.of("octo/app"), Optional.of("ra-7"), Optional.empty());
+
+    Diagnosis first = run(d, "a.log", UNKNOWN_FAILURE, s);
+    Diagnosis again = run(d, "b.log", UNKNOWN_FAILURE, s);
+
+    List<TokenLedger.Call> calls = ledger.calls();
+    assertThat(calls).extracting(TokenLedger.Call::outcome).containsExactly("called", "cached");
+    TokenLedger.Call call = calls.get(0);
+    FakeModelServer.Request r = server.requests().get(0);
+    long in = (r.system().length() + r.user().length()) / 4;
+    assertThat(call.inputTokens()).isEqualTo(in);
+    assertThat(call.outputTokens()).isPositive();
+    assertThat(call.repository()).contains("octo/app");
+    assertThat(call.incidentId()).contains("ra-7");
+    assertThat(call.model()).isEqualTo("claude-sonnet-4-5");
+    assertThat(call.costUsd())
+        .isEqualTo((in * 3.0 + call.outputTokens() * 15.0) / 1_000_000.0)
+        .isPositive();
+    assertThat(ledger.tokensToday("octo/app")).isEqualTo(in + call.outputTokens());
+    assertThat(first.notes())
+        .anyMatch(
+            n ->
+                n.contains(in + " input + " + call.outputTokens() + " output tokens")
+                    && n.contains(
+                        String.format(
+                            java.util.Locale.ROOT, "estimated cost $%.4f", call.costUsd())));
+    assertThat(again.notes()).anyMatch(n -> n.contains("answer reused from the cache"));
+    assertThat(calls.get(1).costUsd()).isZero();
   }
 }

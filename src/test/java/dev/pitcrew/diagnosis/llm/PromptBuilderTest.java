@@ -76,7 +76,7 @@ class PromptBuilderTest {
         ##[error]Process completed with exit code 2.
         """;
     Prompt p = build(log, 8000, true);
-    assertThat(p.version()).isEqualTo("v1");
+    assertThat(p.version()).isEqualTo("v2");
     assertThat(p.user())
         .contains("Pipeline ID: job-77.log")
         .contains("Stage: the step starting at line 1: Run pytest -q")
