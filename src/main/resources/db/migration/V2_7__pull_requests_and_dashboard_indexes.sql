@@ -15,3 +15,5 @@ CREATE INDEX actions_trend_idx ON actions (created_at, outcome, auto_fix_applied
 CREATE INDEX actions_category_idx ON actions (failure_category, outcome);
 -- Playbooks with their live success rate.
 CREATE INDEX actions_playbook_idx ON actions (playbook_used, outcome, failure_category);
+-- Pending approvals, oldest first: a short range of one status.
+CREATE INDEX actions_pending_idx ON actions (status, created_at, action_id);

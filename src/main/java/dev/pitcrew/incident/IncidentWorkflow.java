@@ -650,7 +650,12 @@ public final class IncidentWorkflow {
         a.remediationStepsExecuted().stream().map(s -> s.step() + ": " + s.result()).toList();
     Optional<Double> saved =
         kind == Notification.Kind.AUTO_FIXED && a.failureCategory() != null
-            ? Optional.ofNullable(settings.minutesSaved().get(a.failureCategory()))
+            ? Optional.of(
+                dev.pitcrew.metrics.TimeSaved.minutes(
+                    dev.pitcrew.metrics.TimeSaved.fromMinutes(settings.minutesSaved())
+                        .savedBy(
+                            a.failureCategory(),
+                            dev.pitcrew.metrics.TimeSaved.seconds(a.timeToFix()))))
             : Optional.empty();
     return new Notification(
         kind,
