@@ -230,6 +230,15 @@ public interface Forge {
     return yaml && !w.startsWith("/") && !w.contains("..") ? Optional.of(w) : Optional.empty();
   }
 
+  /**
+   * The bodies of the comments on a pull/merge request, oldest first: how a notifier finds the
+   * comment it already left, so a retried step does not comment twice. Forges that cannot list
+   * answer empty.
+   */
+  default List<String> comments(PullRequest pr) throws IOException {
+    return List.of();
+  }
+
   /** A failed job's log with the job it belongs to. */
   record JobLog(Run.Job job, LogSource log) {}
 }

@@ -656,11 +656,34 @@ public final class IncidentWorkflow {
     return moveTo(inc, DONE, cols(), cols());
   }
 
+  /**
+   * The pull/merge request the failed run belongs to: as the webhook named it, else as the forge
+   * reports the run (a job delivery names none). Empty when it belongs to none or the forge cannot
+   * say; a notification is never held up for it.
+   */
+  private Optional<dev.pitcrew.forge.PullRequest> pullRequest(Incident inc) {
+    if (inc.pullRequest().isPresent()) {
+      return inc.pullRequest();
+    }
+    Optional<Forge> forge = forges.forProvider(inc.run().repo().provider());
+    if (forge.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return forge.get().run(inc.run()).pullRequest();
+    } catch (IOException | RuntimeException e) {
+      LOG.info("no pull request known for {}: {}", inc.run().key(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   /** The sinks that accepted a notification, and the ticket one of them opened, if any. */
   private record Delivery(List<String> sinks, Optional<String> ticket) {}
 
   private Delivery send(Notification.Kind kind, Incident inc, ActionRecord a, String reason) {
-    Notification n = notification(kind, a, reason);
+    Notification n =
+        notification(kind, a, reason)
+            .withForge(inc.run().repo(), pullRequest(inc), Optional.empty());
     if (a.incidentUrl() != null) {
       n = n.withIncidentUrl(a.incidentUrl());
     }
@@ -712,7 +735,12 @@ public final class IncidentWorkflow {
         a.remediationStepsExecuted().stream().map(s -> s.step() + ": " + s.result()).toList();
     Optional<Double> saved =
         kind == Notification.Kind.AUTO_FIXED && a.failureCategory() != null
-            ? Optional.ofNullable(settings.minutesSaved().get(a.failureCategory()))
+            ? Optional.of(
+                dev.pitcrew.metrics.TimeSaved.minutes(
+                    dev.pitcrew.metrics.TimeSaved.fromMinutes(settings.minutesSaved())
+                        .savedBy(
+                            a.failureCategory(),
+                            dev.pitcrew.metrics.TimeSaved.seconds(a.timeToFix()))))
             : Optional.empty();
     return new Notification(
         kind,

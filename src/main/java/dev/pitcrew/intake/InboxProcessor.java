@@ -112,7 +112,8 @@ public final class InboxProcessor {
                     f.url(),
                     f.branch(),
                     f.sha(),
-                    Math.max(1, attempt)));
+                    Math.max(1, attempt),
+                    f.pullRequest()));
         runNow.accept(opened.incidentId());
         inbox.finish(
             e.id(),

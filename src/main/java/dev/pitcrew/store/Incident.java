@@ -1,6 +1,7 @@
 package dev.pitcrew.store;
 
 import dev.pitcrew.forge.Provider;
+import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.RunRef;
 import java.time.Instant;
@@ -9,6 +10,8 @@ import java.util.Optional;
 /**
  * The incident workflow's own state for one failed run attempt: which step is next and what the
  * earlier steps decided, so that a step run twice finds its work already recorded.
+ *
+ * @param pullRequest the pull/merge request the failed run belongs to, when the webhook named one
  */
 public record Incident(
     String incidentId,
@@ -23,7 +26,44 @@ public record Incident(
     Optional<String> decidedBy,
     Optional<RunRef> newRun,
     int stepFailures,
-    Instant createdAt) {
+    Instant createdAt,
+    Optional<PullRequest> pullRequest) {
+
+  public Incident {
+    pullRequest = pullRequest == null ? Optional.empty() : pullRequest;
+  }
+
+  /** An incident whose run belongs to no known pull request. */
+  public Incident(
+      String incidentId,
+      RunRef run,
+      String failedJobId,
+      String actor,
+      String step,
+      Optional<String> diagnosisJson,
+      Optional<String> planJson,
+      Optional<String> verdict,
+      Optional<String> verdictReason,
+      Optional<String> decidedBy,
+      Optional<RunRef> newRun,
+      int stepFailures,
+      Instant createdAt) {
+    this(
+        incidentId,
+        run,
+        failedJobId,
+        actor,
+        step,
+        diagnosisJson,
+        planJson,
+        verdict,
+        verdictReason,
+        decidedBy,
+        newRun,
+        stepFailures,
+        createdAt,
+        Optional.empty());
+  }
 
   static RunRef run(String provider, String host, String repo, String projectId, String id, int a) {
     return new RunRef(

@@ -3,6 +3,7 @@ package dev.pitcrew.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RunRef;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,7 +64,11 @@ public final class Incidents {
           "finished_at",
           "user_notified");
 
-  /** What a failed run brings to a new incident. */
+  /**
+   * What a failed run brings to a new incident.
+   *
+   * @param pullRequest the pull/merge request the run belongs to, when the delivery named one
+   */
   public record Seed(
       RunRef run,
       String failedJobId,
@@ -71,7 +76,24 @@ public final class Incidents {
       String pipelineUrl,
       String branch,
       String commitSha,
-      int attempt) {}
+      int attempt,
+      Optional<PullRequest> pullRequest) {
+    public Seed {
+      pullRequest = pullRequest == null ? Optional.empty() : pullRequest;
+    }
+
+    /** A failure that belongs to no known pull request. */
+    public Seed(
+        RunRef run,
+        String failedJobId,
+        String actor,
+        String pipelineUrl,
+        String branch,
+        String commitSha,
+        int attempt) {
+      this(run, failedJobId, actor, pipelineUrl, branch, commitSha, attempt, Optional.empty());
+    }
+  }
 
   /** The incident for a run, and whether this call created it. */
   public record Opened(String incidentId, boolean created) {}
@@ -118,8 +140,10 @@ public final class Incidents {
             h.createUpdate(
                     "INSERT INTO incidents (incident_id, run_key, provider, host, repository,"
                         + " project_id, run_id, run_attempt, failed_job_id, actor, step,"
-                        + " step_failures, created_at, updated_at) VALUES (:id, :key, :p, :host,"
-                        + " :repo, :pid, :run, :ra, :job, :actor, 'RECEIVED', 0, :now, :now)")
+                        + " step_failures, created_at, updated_at, pull_request_number,"
+                        + " pull_request_url, pull_request_head, pull_request_base) VALUES (:id,"
+                        + " :key, :p, :host, :repo, :pid, :run, :ra, :job, :actor, 'RECEIVED', 0,"
+                        + " :now, :now, :prn, :pru, :prh, :prb)")
                 .bind("id", id)
                 .bind("key", s.run().key())
                 .bind("p", s.run().repo().provider().wire())
@@ -131,6 +155,10 @@ public final class Incidents {
                 .bind("job", s.failedJobId())
                 .bind("actor", s.actor())
                 .bind("now", now)
+                .bind("prn", s.pullRequest().map(PullRequest::number).orElse(null))
+                .bind("pru", s.pullRequest().map(PullRequest::url).orElse(null))
+                .bind("prh", s.pullRequest().map(PullRequest::head).orElse(null))
+                .bind("prb", s.pullRequest().map(PullRequest::base).orElse(null))
                 .execute();
             h.createUpdate(
                     "INSERT INTO actions (action_id, pipeline_id, pipeline_url, repository,"
@@ -231,7 +259,22 @@ public final class Incidents {
         Optional.ofNullable(rs.getString("decided_by")),
         Optional.ofNullable(newRun),
         rs.getInt("step_failures"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        rs.getString("pull_request_number") == null
+            ? Optional.empty()
+            : Optional.of(
+                new PullRequest(
+                    new dev.pitcrew.forge.RepoRef(
+                        dev.pitcrew.forge.Provider.valueOf(
+                            rs.getString("provider").toUpperCase(java.util.Locale.ROOT)),
+                        rs.getString("host"),
+                        rs.getString("repository"),
+                        rs.getString("project_id")),
+                    rs.getString("pull_request_number"),
+                    rs.getString("pull_request_url"),
+                    rs.getString("pull_request_head"),
+                    rs.getString("pull_request_base"),
+                    "open")));
   }
 
   /**

@@ -10,7 +10,6 @@ import dev.pitcrew.store.Incidents;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -220,7 +219,8 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
     Instant since;
     String s = ctx.queryParam("since");
     try {
-      since = s == null ? clock.instant().minus(Duration.ofDays(30)) : parseSince(s);
+      since =
+          s == null ? clock.instant().minus(dev.pitcrew.metrics.TimeSaved.WINDOW) : parseSince(s);
     } catch (DateTimeParseException e) {
       bad(ctx, "since must be an ISO date (2026-11-01) or instant (2026-11-01T00:00:00Z)");
       return;

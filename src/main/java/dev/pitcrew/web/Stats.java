@@ -1,5 +1,6 @@
 package dev.pitcrew.web;
 
+import dev.pitcrew.metrics.TimeSaved;
 import dev.pitcrew.store.ActionRecord;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -59,13 +60,19 @@ public final class Stats {
         "mean_s",
         ttf.isEmpty() ? null : ttf.stream().mapToDouble(Double::doubleValue).average().orElse(0));
     out.put("time_to_remediation", time);
-    double saved = 0;
+    // the one definition the dashboard uses too: manual effort minus the automatic time
+    List<TimeSaved.Fixes> fixes = new ArrayList<>();
     for (ActionRecord r : records) {
-      if (r.autoFixApplied() && "success".equals(r.outcome()) && r.failureCategory() != null) {
-        saved += minutesSaved.getOrDefault(r.failureCategory(), 0.0);
+      if (r.autoFixApplied() && "success".equals(r.outcome())) {
+        fixes.add(
+            new TimeSaved.Fixes(
+                r.failureCategory() == null ? "unknown" : r.failureCategory(),
+                1,
+                TimeSaved.seconds(r.timeToFix())));
       }
     }
-    out.put("time_saved_minutes", saved);
+    out.put(
+        "time_saved_minutes", TimeSaved.minutes(TimeSaved.fromMinutes(minutesSaved).saved(fixes)));
     Map<LocalDate, Integer> perDay = new TreeMap<>();
     for (ActionRecord r : records) {
       perDay.merge(r.timestamp().atZone(ZoneOffset.UTC).toLocalDate(), 1, Integer::sum);

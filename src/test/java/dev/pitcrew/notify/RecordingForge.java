@@ -35,6 +35,15 @@ public final class RecordingForge implements Forge {
   }
 
   @Override
+  public List<String> comments(PullRequest pr) {
+    String prefix = pr.number() + ":";
+    return comments.stream()
+        .filter(c -> c.startsWith(prefix))
+        .map(c -> c.substring(prefix.length()))
+        .toList();
+  }
+
+  @Override
   public String ensureIssue(RepoRef repo, String title, String body, List<String> labels)
       throws IOException {
     failIfAsked();

@@ -3,11 +3,13 @@ package dev.pitcrew.forge.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitcrew.forge.CiEvent;
 import dev.pitcrew.forge.Provider;
+import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.RunRef;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,7 +65,54 @@ public final class GitHubEvents {
         actor.path("login").asText(p.path("sender").path("login").asText()),
         !headRepo.equalsIgnoreCase(repo.fullName()),
         null,
-        at);
+        at,
+        pullRequest(
+            repo,
+            r,
+            p.path("repository")
+                .path("html_url")
+                .asText("https://" + repo.host() + "/" + repo.fullName())));
+  }
+
+  /**
+   * The pull request a run belongs to, from the run's {@code pull_requests} (in a delivery and in
+   * {@code GET .../actions/runs/{id}} alike): the one whose head is the run's commit, else the
+   * first. Entries whose base is another repository (a fork's own requests) are not ours.
+   *
+   * @param repoPage the repository's web page, for the request's link
+   */
+  public static Optional<PullRequest> pullRequest(RepoRef repo, JsonNode run, String repoPage) {
+    JsonNode prs = run.path("pull_requests");
+    if (!prs.isArray() || prs.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode chosen = null;
+    for (JsonNode pr : prs) {
+      // a fork's run can list the fork's own requests: a number is only ours if its base is us
+      String base = pr.path("base").path("repo").path("url").asText("");
+      if (!base.isEmpty()
+          && !base.toLowerCase(java.util.Locale.ROOT)
+              .endsWith("/repos/" + repo.fullName().toLowerCase(java.util.Locale.ROOT))) {
+        continue;
+      }
+      if (chosen == null
+          || pr.path("head").path("sha").asText("").equals(run.path("head_sha").asText())) {
+        chosen = pr;
+      }
+    }
+    String number = chosen == null ? "" : chosen.path("number").asText("");
+    if (number.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PullRequest(
+            repo,
+            number,
+            repoPage + "/pull/" + number,
+            chosen.path("head").path("ref").asText(null),
+            chosen.path("base").path("ref").asText(null),
+            // the run lists only open requests
+            "open"));
   }
 
   private static CiEvent workflowJob(JsonNode p) {

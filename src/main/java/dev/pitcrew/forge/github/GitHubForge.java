@@ -722,7 +722,13 @@ public final class GitHubForge implements Forge {
   }
 
   private Optional<Boolean> findComment(PullRequest pr, String body) throws IOException {
+    return comments(pr).contains(body) ? Optional.of(Boolean.TRUE) : Optional.empty();
+  }
+
+  @Override
+  public List<String> comments(PullRequest pr) throws IOException {
     String[] o = split(pr.repo());
+    List<String> out = new ArrayList<>();
     for (int page = 1; page <= MAX_PAGES; page++) {
       Request r =
           get(
@@ -735,15 +741,13 @@ public final class GitHubForge implements Forge {
       expect(r, resp, 200);
       JsonNode all = http.json(r, resp);
       for (JsonNode c : all) {
-        if (body.equals(c.path("body").asText())) {
-          return Optional.of(Boolean.TRUE);
-        }
+        out.add(c.path("body").asText());
       }
       if (all.size() < PAGE) {
         break;
       }
     }
-    return Optional.empty();
+    return out;
   }
 
   @Override
@@ -1006,7 +1010,9 @@ public final class GitHubForge implements Forge {
         run.path("html_url").asText(null),
         created,
         run.path("actor").path("login").asText(null),
-        js);
+        js,
+        GitHubEvents.pullRequest(
+            ref.repo(), run, "https://" + webHost + "/" + ref.repo().fullName()));
   }
 
   /** GitHub's status + conclusion in our four words. */

@@ -3,6 +3,7 @@ package dev.pitcrew.forge.gitlab;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitcrew.forge.CiEvent;
 import dev.pitcrew.forge.Provider;
+import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.RunRef;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /**
  * Turns GitLab Pipeline Hook and Job Hook payloads into {@link CiEvent}s. A GitLab retry keeps the
@@ -73,7 +75,28 @@ public final class GitLabEvents {
         p.path("user").path("username").asText(""),
         fork,
         failedJob,
-        at);
+        at,
+        fork ? Optional.empty() : mergeRequest(repo, mr, project.path("web_url").asText("")));
+  }
+
+  /**
+   * The merge request of a merge-request pipeline, from the hook's {@code merge_request} object;
+   * the number is the project-scoped {@code iid} that the notes API takes.
+   */
+  static Optional<PullRequest> mergeRequest(RepoRef repo, JsonNode mr, String projectPage) {
+    if (!mr.isObject() || !mr.hasNonNull("iid")) {
+      return Optional.empty();
+    }
+    String iid = mr.path("iid").asText();
+    String state = mr.path("state").asText("opened");
+    return Optional.of(
+        new PullRequest(
+            repo,
+            iid,
+            mr.path("url").asText(projectPage + "/-/merge_requests/" + iid),
+            mr.path("source_branch").asText(null),
+            mr.path("target_branch").asText(null),
+            "opened".equals(state) ? "open" : state));
   }
 
   private static CiEvent job(JsonNode p) {

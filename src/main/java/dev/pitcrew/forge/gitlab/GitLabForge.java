@@ -545,6 +545,30 @@ public final class GitLabForge implements Forge {
     }
   }
 
+  @Override
+  public List<String> comments(PullRequest pr) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      Map<String, String> q = new LinkedHashMap<>();
+      q.put("sort", "asc");
+      q.put("order_by", "created_at");
+      q.put("per_page", String.valueOf(PAGE));
+      q.put("page", String.valueOf(page));
+      Request r =
+          get(query(project(pr.repo(), "merge_requests", pr.number(), "notes"), q), "read_api");
+      Response resp = http.send(r);
+      expect(r, resp, 200);
+      JsonNode all = http.json(r, resp);
+      for (JsonNode n : all) {
+        out.add(n.path("body").asText());
+      }
+      if (all.size() < PAGE) {
+        break;
+      }
+    }
+    return out;
+  }
+
   private boolean hasNote(PullRequest pr, String body) throws IOException {
     Map<String, String> q = new LinkedHashMap<>();
     q.put("sort", "desc");

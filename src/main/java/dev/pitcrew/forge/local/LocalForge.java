@@ -287,6 +287,7 @@ public final class LocalForge implements Forge, AutoCloseable {
   }
 
   /** The comments on a pull request, oldest first. */
+  @Override
   public List<String> comments(PullRequest pr) {
     return store.pulls(pr.repo().fullName()).stream()
         .filter(p -> Integer.toString(p.number()).equals(pr.number()))

@@ -7,6 +7,7 @@ import dev.pitcrew.notify.Notification;
 import dev.pitcrew.notify.Notifier;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,18 @@ public final class PullRequestCommenter implements Notifier {
 
   private Optional<Forge> forgeFor(PullRequest pr) {
     return forges.stream().filter(f -> f.provider() == pr.repo().provider()).findFirst();
+  }
+
+  /**
+   * An invisible line that names the action and the message kind: one comment per action and kind,
+   * however often delivery is tried. Action ids are {@code ra-} and hex, so nothing needs escaping.
+   */
+  static String marker(Notification n) {
+    return "<!-- pitcrew:"
+        + n.actionId().replaceAll("[^A-Za-z0-9_-]", "")
+        + ":"
+        + n.kind().name().toLowerCase(Locale.ROOT)
+        + " -->";
   }
 
   @Override
@@ -54,8 +67,15 @@ public final class PullRequestCommenter implements Notifier {
         forgeFor(pr)
             .orElseThrow(
                 () -> new DeliveryException("no " + pr.repo().provider().wire() + " forge", false));
+    String marker = marker(n);
     try {
-      forge.comment(pr, CommentTemplates.body(n));
+      // a step retried after a crash, or a second replica, finds the comment it already left
+      for (String existing : forge.comments(pr)) {
+        if (existing.contains(marker)) {
+          return Optional.empty();
+        }
+      }
+      forge.comment(pr, CommentTemplates.body(n) + "\n" + marker + "\n");
       return Optional.empty();
     } catch (IOException e) {
       throw new DeliveryException(

@@ -36,7 +36,10 @@ public final class ForgeIssueTracker implements Notifier {
 
   @Override
   public boolean accepts(Notification n) {
-    return n.kind() == Notification.Kind.ESCALATED && n.repo().flatMap(this::forgeFor).isPresent();
+    // the workflow's escalation step may have opened the issue already: one ticket, not two
+    return n.kind() == Notification.Kind.ESCALATED
+        && n.incidentUrl().isEmpty()
+        && n.repo().flatMap(this::forgeFor).isPresent();
   }
 
   @Override

@@ -60,7 +60,7 @@ public final class Dashboard {
       Map<String, Double> minutesSaved,
       PlaybookCatalog playbooks) {
     return new Dashboard(
-        new SqlDashboardData(db, clock, ManualEffort.fromMinutes(minutesSaved)),
+        new SqlDashboardData(db, clock, dev.pitcrew.metrics.TimeSaved.fromMinutes(minutesSaved)),
         Optional.of(playbooks));
   }
 

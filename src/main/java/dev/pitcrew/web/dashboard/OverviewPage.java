@@ -45,10 +45,17 @@ final class OverviewPage {
         .append(tile("Actions", String.format("%,d", total), "recorded"))
         .append(tile("Auto-fix success", percent(overall), succeeded + " of " + ended + " ended"))
         .append(
-            tile(
-                "Time saved",
-                Html.duration(saved.saved()),
-                saved.fixes() + " automatic fixes, net of their run time"))
+            "<div class=\"tile\" id=\"time-saved\" data-minutes=\""
+                + dev.pitcrew.metrics.TimeSaved.minutes(saved.saved())
+                + "\"><div class=\"tile-label\">Time saved</div><div class=\"tile-value\">"
+                + text(Html.duration(saved.saved()))
+                + "</div><div class=\"tile-note\">"
+                + text(
+                    saved.fixes()
+                        + " automatic fixes in the last "
+                        + dev.pitcrew.metrics.TimeSaved.WINDOW.toDays()
+                        + " days, net of their run time")
+                + "</div></div>")
         .append(tile("Awaiting approval", String.valueOf(pending.size()), "high-risk plans"))
         .append("</section>");
 

@@ -21,8 +21,10 @@ import javax.sql.DataSource;
 
 /**
  * {@link DashboardData} over the service's {@code actions} and {@code audit_log} tables (H2 or
- * PostgreSQL, same SQL): every figure is a {@code GROUP BY} or a {@code LIMIT}ed query, so a page
- * costs the same with ten actions or a hundred thousand.
+ * PostgreSQL, same SQL): every figure is a {@code GROUP BY} or a {@code LIMIT}ed query, and each
+ * {@code GROUP BY} names only columns of one of the covering indexes of migration V2_7, so it reads
+ * a narrow index rather than every wide row: {@code GET /} stays well under a second with 100,000
+ * actions (see {@code DashboardBench}).
  */
 public final class SqlDashboardData implements DashboardData {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,9 +37,9 @@ public final class SqlDashboardData implements DashboardData {
 
   private final DataSource db;
   private final Clock clock;
-  private final ManualEffort effort;
+  private final dev.pitcrew.metrics.TimeSaved effort;
 
-  public SqlDashboardData(DataSource db, Clock clock, ManualEffort effort) {
+  public SqlDashboardData(DataSource db, Clock clock, dev.pitcrew.metrics.TimeSaved effort) {
     this.db = db;
     this.clock = clock;
     this.effort = effort;
@@ -76,49 +78,63 @@ public final class SqlDashboardData implements DashboardData {
 
   @Override
   public List<CategoryStats> categories() {
-    String sql =
-        "SELECT COALESCE(failure_category, 'unknown') AS c, COUNT(*) AS n,"
-            + " SUM(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS s,"
-            + " SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS f,"
-            + " SUM(CASE WHEN outcome = 'manual' THEN 1 ELSE 0 END) AS m"
-            + " FROM actions GROUP BY COALESCE(failure_category, 'unknown') ORDER BY n DESC, c";
-    List<CategoryStats> out = new ArrayList<>();
+    // grouped by the index's own columns (actions_category_idx); folded into categories here
+    Map<String, long[]> byCategory = new HashMap<>();
     query(
-        sql,
+        "SELECT failure_category AS c, outcome AS o, COUNT(*) AS n FROM actions"
+            + " GROUP BY failure_category, outcome",
         ps -> {},
-        rs ->
-            out.add(
-                new CategoryStats(
-                    rs.getString("c"),
-                    rs.getLong("n"),
-                    rs.getLong("s"),
-                    rs.getLong("f"),
-                    rs.getLong("m"))));
+        rs -> {
+          String c = rs.getString("c") == null ? "unknown" : rs.getString("c");
+          long[] v = byCategory.computeIfAbsent(c, k -> new long[4]);
+          long n = rs.getLong("n");
+          v[0] += n;
+          switch (nz(rs.getString("o"))) {
+            case "success" -> v[1] += n;
+            case "failure" -> v[2] += n;
+            case "manual" -> v[3] += n;
+            default -> {}
+          }
+        });
+    List<CategoryStats> out = new ArrayList<>();
+    byCategory.forEach((c, v) -> out.add(new CategoryStats(c, v[0], v[1], v[2], v[3])));
+    out.sort(
+        java.util.Comparator.comparingLong(CategoryStats::total)
+            .reversed()
+            .thenComparing(CategoryStats::category));
     return out;
   }
 
+  /**
+   * Over the last {@link dev.pitcrew.metrics.TimeSaved#WINDOW}, as {@code /api/stats} counts it by
+   * default.
+   */
   @Override
-  public TimeSaved timeSaved() {
-    String sql =
-        "SELECT COALESCE(failure_category, 'unknown') AS c, COUNT(*) AS n,"
-            + " SUM(COALESCE(time_to_fix, 0)) AS t FROM actions"
-            + " WHERE auto_fix_applied AND outcome = 'success'"
-            + " GROUP BY COALESCE(failure_category, 'unknown')";
-    Duration[] saved = {Duration.ZERO};
-    long[] fixes = {0};
+  public DashboardData.TimeSaved timeSaved() {
+    List<dev.pitcrew.metrics.TimeSaved.Fixes> fixes = new ArrayList<>();
+    long[] count = {0};
     query(
-        sql,
-        ps -> {},
+        "SELECT failure_category AS c, COUNT(*) AS n, SUM(time_to_fix) AS t FROM actions"
+            + " WHERE created_at >= ? AND outcome = 'success' AND auto_fix_applied = TRUE"
+            + " GROUP BY failure_category",
+        ps ->
+            ps.setObject(
+                1,
+                clock
+                    .instant()
+                    .minus(dev.pitcrew.metrics.TimeSaved.WINDOW)
+                    .atOffset(ZoneOffset.UTC)),
         rs -> {
           long n = rs.getLong("n");
-          Duration manual = effort.of(rs.getString("c")).multipliedBy(n);
-          Duration automatic = Duration.ofMillis(Math.round(rs.getDouble("t") * 1000));
-          Duration net = manual.minus(automatic);
-          // a fix slower than a person gains nothing but does not count against the others
-          saved[0] = saved[0].plus(net.isNegative() ? Duration.ZERO : net);
-          fixes[0] += n;
+          double t = rs.getDouble("t");
+          fixes.add(
+              new dev.pitcrew.metrics.TimeSaved.Fixes(
+                  rs.getString("c") == null ? "unknown" : rs.getString("c"),
+                  n,
+                  Duration.ofMillis(Math.round(t * 1000))));
+          count[0] += n;
         });
-    return new TimeSaved(saved[0], fixes[0]);
+    return new DashboardData.TimeSaved(effort.saved(fixes), count[0]);
   }
 
   @Override
@@ -222,24 +238,35 @@ public final class SqlDashboardData implements DashboardData {
 
   @Override
   public List<PlaybookStats> playbooks() {
-    String sql =
-        "SELECT playbook_used AS p, MAX(COALESCE(failure_category, 'unknown')) AS c,"
-            + " COUNT(*) AS n, SUM(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS s,"
-            + " SUM(CASE WHEN outcome IN ('success', 'failure', 'manual') THEN 1 ELSE 0 END) AS e"
-            + " FROM actions WHERE playbook_used IS NOT NULL GROUP BY playbook_used"
-            + " ORDER BY n DESC, p";
-    List<PlaybookStats> out = new ArrayList<>();
+    // grouped by the columns of actions_playbook_idx; a playbook's category is the greatest seen
+    Map<String, long[]> counts = new HashMap<>();
+    Map<String, String> category = new HashMap<>();
     query(
-        sql,
+        "SELECT playbook_used AS p, failure_category AS c, outcome AS o, COUNT(*) AS n"
+            + " FROM actions WHERE playbook_used IS NOT NULL"
+            + " GROUP BY playbook_used, outcome, failure_category",
         ps -> {},
-        rs ->
-            out.add(
-                new PlaybookStats(
-                    rs.getString("p"),
-                    rs.getString("c"),
-                    rs.getLong("n"),
-                    rs.getLong("s"),
-                    rs.getLong("e"))));
+        rs -> {
+          String p = rs.getString("p");
+          String c = rs.getString("c") == null ? "unknown" : rs.getString("c");
+          category.merge(p, c, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+          long[] v = counts.computeIfAbsent(p, k -> new long[3]);
+          long n = rs.getLong("n");
+          String o = nz(rs.getString("o"));
+          v[0] += n;
+          if (o.equals("success")) {
+            v[1] += n;
+          }
+          if (o.equals("success") || o.equals("failure") || o.equals("manual")) {
+            v[2] += n;
+          }
+        });
+    List<PlaybookStats> out = new ArrayList<>();
+    counts.forEach((p, v) -> out.add(new PlaybookStats(p, category.get(p), v[0], v[1], v[2])));
+    out.sort(
+        java.util.Comparator.comparingLong(PlaybookStats::used)
+            .reversed()
+            .thenComparing(PlaybookStats::playbookId));
     return out;
   }
 

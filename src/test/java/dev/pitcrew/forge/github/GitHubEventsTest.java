@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitcrew.forge.CiEvent;
 import dev.pitcrew.forge.Payloads;
 import dev.pitcrew.forge.Provider;
+import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.RunRef;
 import java.time.Instant;
@@ -34,6 +35,46 @@ class GitHubEventsTest {
                 false,
                 null,
                 Instant.parse("2020-10-05T16:33:49Z")));
+  }
+
+  @Test
+  void aFailedRunOfAPullRequestNamesTheRequestFromItsPullRequestsList() {
+    // 02_completed.json lists pull request #2 (head 'changes') of Codertocat/Hello-World, while
+    // the delivery's repository is octo-org/octo-repo: as it stands, that number is not ours
+    ObjectNode p = Payloads.load("github/workflow_run/02_completed.json");
+    ((ObjectNode) p.get("workflow_run")).put("conclusion", "failure");
+    assertThat(((CiEvent.RunFailed) GitHubEvents.normalise("workflow_run", p)).pullRequest())
+        .isEmpty();
+    ((ObjectNode) p.get("repository"))
+        .put("full_name", "Codertocat/Hello-World")
+        .put("html_url", "https://github.com/Codertocat/Hello-World");
+    CiEvent.RunFailed f = (CiEvent.RunFailed) GitHubEvents.normalise("workflow_run", p);
+    RepoRef repo = new RepoRef(Provider.GITHUB, "github.com", "Codertocat/Hello-World");
+    assertThat(f.pullRequest())
+        .contains(
+            new PullRequest(
+                repo,
+                "2",
+                "https://github.com/Codertocat/Hello-World/pull/2",
+                "changes",
+                "master",
+                "open"));
+  }
+
+  @Test
+  void aFailedRunOfNoPullRequestNamesNone() {
+    CiEvent.RunFailed f =
+        (CiEvent.RunFailed) GitHubEvents.normalise("workflow_run", Payloads.workflowRun("failure"));
+    assertThat(f.pullRequest()).isEmpty();
+  }
+
+  @Test
+  void aFailedJobNamesNoPullRequestSoTheWorkflowAsksTheForge() {
+    CiEvent.RunFailed f =
+        (CiEvent.RunFailed)
+            GitHubEvents.normalise(
+                "workflow_job", Payloads.load("github/workflow_job/01_completed.json"));
+    assertThat(f.pullRequest()).isEmpty();
   }
 
   @Test

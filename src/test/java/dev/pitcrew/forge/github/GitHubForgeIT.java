@@ -114,6 +114,34 @@ class GitHubForgeIT {
   }
 
   @Test
+  void aRunOfAPullRequestNamesItSoAFailedJobCanBeTracedToTheRequest() throws IOException {
+    failedRun();
+    // the shape of workflow_run.pull_requests[] in GitHub's own delivery 02_completed.json
+    com.fasterxml.jackson.databind.node.ObjectNode pr =
+        sim.runs.get("30433642").putArray("pull_requests").addObject();
+    pr.put("number", 7).put("url", "https://api.github.com/repos/octo-org/octo-repo/pulls/7");
+    pr.putObject("head")
+        .put("ref", "fix-login")
+        .put("sha", "acb5820ced9479c074f688cc328bf03f341a511d");
+    pr.putObject("base")
+        .put("ref", "main")
+        .putObject("repo")
+        .put("url", "https://api.github.com/repos/octocat/Hello-World");
+    Run run = forge.run(new RunRef(REPO, "30433642", 1));
+    assertThat(run.pullRequest())
+        .contains(
+            new PullRequest(
+                REPO,
+                "7",
+                "https://github.com/" + REPO.fullName() + "/pull/7",
+                "fix-login",
+                "main",
+                "open"));
+    sim.runs.get("30433642").putArray("pull_requests");
+    assertThat(forge.run(new RunRef(REPO, "30433642", 1)).pullRequest()).isEmpty();
+  }
+
+  @Test
   void streamsFailedJobLogsThroughTheRedirectWithoutSendingTheTokenToTheBlobHost()
       throws IOException {
     failedRun();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitcrew.forge.CiEvent;
 import dev.pitcrew.forge.Payloads;
 import dev.pitcrew.forge.Provider;
+import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.RunRef;
 import java.time.Instant;
@@ -27,6 +28,31 @@ class GitLabEventsTest {
     assertThat(f.actor()).isEqualTo("root");
     assertThat(f.fromFork()).isFalse();
     assertThat(f.at()).isEqualTo(Instant.parse("2016-08-12T15:26:29Z"));
+  }
+
+  @Test
+  void aFailedMergeRequestPipelineNamesTheMergeRequestByItsIid() {
+    // the documented Pipeline Hook is a merge_request_event pipeline of MR !1 (test → master)
+    CiEvent.RunFailed f = (CiEvent.RunFailed) GitLabEvents.normalise(Payloads.pipeline("failed"));
+    assertThat(f.pullRequest())
+        .contains(
+            new PullRequest(
+                PROJECT,
+                "1",
+                "http://192.168.64.1:3005/gitlab-org/gitlab-test/merge_requests/1",
+                "test",
+                "master",
+                "open"));
+  }
+
+  @Test
+  void aPipelineWithoutAMergeRequestOrFromAForkNamesNone() {
+    ObjectNode p = Payloads.pipeline("failed");
+    p.remove("merge_request");
+    assertThat(((CiEvent.RunFailed) GitLabEvents.normalise(p)).pullRequest()).isEmpty();
+    ObjectNode fork = Payloads.pipeline("failed");
+    ((ObjectNode) fork.get("merge_request")).put("source_project_id", 99);
+    assertThat(((CiEvent.RunFailed) GitLabEvents.normalise(fork)).pullRequest()).isEmpty();
   }
 
   @Test

@@ -31,6 +31,30 @@ class PullRequestCommenterTest {
   }
 
   @Test
+  void aSecondDeliveryOfTheSameMessageFindsTheFirstCommentAndAddsNone() throws Exception {
+    RecordingForge forge = new RecordingForge();
+    PullRequestCommenter c = new PullRequestCommenter(List.of(forge));
+    Notification n = Samples.escalated();
+    c.deliver(n);
+    c.deliver(n);
+    assertThat(forge.comments)
+        .singleElement()
+        .asString()
+        .endsWith("\n<!-- pitcrew:" + n.actionId() + ":escalated -->\n");
+  }
+
+  @Test
+  void anotherKindOfMessageForTheSameActionIsItsOwnComment() throws Exception {
+    RecordingForge forge = new RecordingForge();
+    PullRequestCommenter c = new PullRequestCommenter(List.of(forge));
+    c.deliver(Samples.hostile(Notification.Kind.AWAITING_APPROVAL, "plain text"));
+    c.deliver(Samples.hostile(Notification.Kind.AUTO_FIXED, "plain text"));
+    c.deliver(Samples.hostile(Notification.Kind.AUTO_FIXED, "plain text"));
+    assertThat(forge.comments).hasSize(2);
+    assertThat(forge.comments.get(1)).contains("<!-- pitcrew:ra-0666:auto_fixed -->");
+  }
+
+  @Test
   void staysQuietWhenTheFailureBelongsToNoPullRequest() {
     assertThat(new PullRequestCommenter(List.of(new RecordingForge())).accepts(Samples.autoFixed()))
         .isFalse();

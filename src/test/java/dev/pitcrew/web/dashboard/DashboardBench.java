@@ -12,29 +12,45 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How long {@code GET /} and {@code GET /actions?page=N} take with many actions in an embedded H2
- * store. A figure to watch, not a test: run it with
+ * How long {@code GET /} and {@code GET /actions?page=N} take with many actions, in embedded H2 or
+ * in PostgreSQL. A figure to watch, not a test: {@link DashboardBenchIT} prints it, so run
  *
  * <pre>
- * ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/classes:target/test-classes:$(cat target/cp.txt) \
- *     dev.pitcrew.web.dashboard.DashboardBench 100000
+ * ./mvnw -B -o -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DashboardBenchIT \
+ *     -Dbench.actions=100000 -Dbench.db=h2 verify      # or -Dbench.db=postgres
  * </pre>
+ *
+ * Before every request one action changes, as in a running service, so H2's result cache (which
+ * serves a repeated query over an unchanged table) is not what is measured.
  */
 public final class DashboardBench {
   /** Median milliseconds of each measured request. */
-  record Figures(int actions, double seedSeconds, double overviewMs, double deepPageMs, int bytes) {
+  record Figures(
+      String db,
+      int actions,
+      double seedSeconds,
+      double overviewMs,
+      double overviewMaxMs,
+      double overviewCpuMs,
+      double deepPageMs,
+      int bytes) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "dashboard bench: %,d actions (seeded in %.1f s): GET / median %.1f ms (%,d bytes),"
-              + " GET /actions?page=2000 median %.1f ms",
+          "dashboard bench: %,d actions in %s (seeded in %.1f s): GET / median %.1f ms (slowest"
+              + " %.1f ms, this JVM's CPU %.1f ms, %,d bytes), GET /actions?page=2000 median %.1f ms; load average %.1f"
+              + " on %d cores",
           actions,
+          db,
           seedSeconds,
           overviewMs,
+          overviewMaxMs,
+          overviewCpuMs,
           bytes,
-          deepPageMs);
+          deepPageMs,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
     }
   }
 
@@ -42,14 +58,33 @@ public final class DashboardBench {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    System.out.println(run(n, 15));
+    System.out.println(run(args.length > 1 ? args[1] : "h2", n, 15));
   }
 
   static Figures run(int actions, int rounds) throws Exception {
-    TestStore store = TestStore.h2();
+    return run("h2", actions, rounds);
+  }
+
+  static Figures run(String db, int actions, int rounds) throws Exception {
+    TestStore store =
+        switch (db) {
+          case "h2" -> TestStore.h2();
+          case "postgres" -> TestStore.postgres();
+          default -> throw new IllegalArgumentException("bench.db is h2 or postgres, not " + db);
+        };
+    try {
+      return measure(db, store, actions, rounds);
+    } finally {
+      store.drop();
+    }
+  }
+
+  private static Figures measure(String db, TestStore store, int actions, int rounds)
+      throws Exception {
     Instant now = Instant.now();
     long t0 = System.nanoTime();
     store.seedMany(actions, now, 42);
+    store.analyze();
     double seed = (System.nanoTime() - t0) / 1e9;
     SqlDashboardData data = new SqlDashboardData(store.db, Clock.systemUTC(), TestStore.EFFORT);
     if (Boolean.getBoolean("bench.breakdown")) {
@@ -71,9 +106,30 @@ public final class DashboardBench {
       String base = "http://127.0.0.1:" + app.port();
       int deep = Math.max(1, Math.min(2000, actions / ActionsPage.SIZE));
       int[] bytes = {0};
-      double overview = median(rounds, () -> bytes[0] = get(http, base + "/").length());
-      double page = median(rounds, () -> get(http, base + "/actions?page=" + deep).length());
-      return new Figures(actions, seed, overview, page, bytes[0]);
+      double[] cpu = new double[rounds];
+      double[] overview =
+          times(
+              cpu,
+              () -> {
+                store.touch();
+                return () -> bytes[0] = get(http, base + "/").length();
+              });
+      double page =
+          times(
+              new double[rounds],
+              () -> {
+                store.touch();
+                return () -> get(http, base + "/actions?page=" + deep);
+              })[rounds / 2];
+      return new Figures(
+          db,
+          actions,
+          seed,
+          overview[rounds / 2],
+          overview[rounds - 1],
+          cpu[rounds / 2],
+          page,
+          bytes[0]);
     } finally {
       app.stop();
     }
@@ -81,6 +137,35 @@ public final class DashboardBench {
 
   private interface Call {
     void run() throws Exception;
+  }
+
+  private interface Prepared {
+    Call prepare() throws Exception;
+  }
+
+  /**
+   * Sorted wall milliseconds of {@code cpu.length} timed calls, each prepared (untimed) first;
+   * {@code cpu} gets the sorted CPU milliseconds this JVM spent on each (the whole request with H2,
+   * which runs in-process; a figure that a busy machine does not inflate).
+   */
+  private static double[] times(double[] cpu, Prepared prepared) throws Exception {
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    prepared.prepare().run(); // warm-up
+    int rounds = cpu.length;
+    double[] ms = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      Call call = prepared.prepare();
+      long c = os.getProcessCpuTime();
+      long t = System.nanoTime();
+      call.run();
+      ms[i] = (System.nanoTime() - t) / 1e6;
+      cpu[i] = (os.getProcessCpuTime() - c) / 1e6;
+    }
+    Arrays.sort(ms);
+    Arrays.sort(cpu);
+    return ms;
   }
 
   private static double median(int rounds, Call call) throws Exception {

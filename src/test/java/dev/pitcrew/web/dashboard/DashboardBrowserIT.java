@@ -1,23 +1,29 @@
 package dev.pitcrew.web.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitcrew.cli.PitcrewService;
+import dev.pitcrew.config.PitcrewConfig;
+import dev.pitcrew.forge.Payloads;
+import dev.pitcrew.forge.Provider;
+import dev.pitcrew.forge.RepoRef;
+import dev.pitcrew.forge.RunRef;
+import dev.pitcrew.policy.Verdict;
+import dev.pitcrew.service.Http;
+import dev.pitcrew.service.TableForge;
+import dev.pitcrew.service.TestParts;
 import dev.pitcrew.web.dashboard.TestStore.Action;
-import io.javalin.Javalin;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,24 +45,36 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in Debian's headless Chromium against a real server on loopback: the chart draws,
- * the approve button reaches the API with the pasted token, and a phone-width screen does not
- * scroll sideways. Screenshots land in target/ for CI to keep.
+ * The dashboard in Debian's headless Chromium against the real service on loopback ({@code
+ * PitcrewService}: its database, workflow, job runner and the JSON API behind {@code
+ * PITCREW_API_TOKEN}): the chart draws, the approve button reaches {@code POST
+ * /api/actions/{id}/approve} with the pasted token and the approved plan runs, and a phone-width
+ * screen does not scroll sideways. Screenshots land in target/ for CI to keep.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final String TOKEN = "dashboard-test-token-" + System.nanoTime();
+  static final String SECRET = "dashboard-webhook-secret";
   static final Instant NOW = Instant.now();
+  static final RepoRef REPO = new RepoRef(Provider.GITHUB, "github.com", "octo-org/octo-repo");
 
+  static Path dir;
+  static PitcrewService service;
+  static dev.pitcrew.store.Database probe;
+  static TableForge forge;
   static TestStore store;
-  static Javalin app;
   static String base;
   static ChromeDriver driver;
 
+  /** The two incidents the policy parked for a person: approved, then rejected, in the test. */
+  static String toApprove;
+
+  static String toReject;
+
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
     boolean present = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
     if (ci && !present) {
@@ -65,40 +83,44 @@ class DashboardBrowserIT {
     }
     assumeTrue(present, "install chromium and chromium-driver (apt-get) to run browser tests");
 
-    store = TestStore.h2();
+    dir = Files.createTempDirectory("pitcrew-dashboard-it-");
+    Map<String, String> settings =
+        Map.of(
+            "PITCREW_DATA_DIR",
+            dir.toString(),
+            "PITCREW_API_TOKEN",
+            TOKEN,
+            "PITCREW_GITHUB_WEBHOOK_SECRET",
+            SECRET,
+            "PITCREW_POLL_INTERVAL",
+            "200ms",
+            "PITCREW_RETRY_BASE_DELAY",
+            "100ms",
+            "PITCREW_VERIFY_POLL_INTERVAL",
+            "1h");
+    PitcrewConfig config = PitcrewConfig.of(settings);
+    probe = dev.pitcrew.store.Database.open(config);
+    forge = new TableForge(probe.jdbi());
+    // every plan waits for a person: the approvals the page shows are the workflow's own
+    service =
+        PitcrewService.start(
+            config, TestParts.parts(forge, "none", Verdict.Decision.ASK), "127.0.0.1", 0);
+    base = "http://127.0.0.1:" + service.port();
+    store = TestStore.over(service.database().dataSource());
     store.seedMany(400, NOW, 11);
     store.insert(
         Action.of(
-                "ra-approve-me",
-                NOW.minus(Duration.ofMinutes(30)),
-                "dependency",
-                "awaiting_approval",
-                "pending")
+                "ra-hostile", NOW.minus(Duration.ofMinutes(40)), "dependency", "skipped", "manual")
             .withText(
                 "acme/payments",
                 "Major version bump of lodash needs a person",
                 "[{\"line\": 88, \"text\": \"</script><img src=x onerror=alert(1)>"
                     + "-a-very-long-unbroken-evidence-line-that-must-wrap-on-a-phone-screen-"
                     + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}]",
-                "high"),
-        Action.of(
-                "ra-reject-me",
-                NOW.minus(Duration.ofMinutes(20)),
-                "resource",
-                "awaiting_approval",
-                "pending")
-            .withText("acme/web", "Raise the memory limit to 8 GiB", "[]", "high"));
-    Dashboard dashboard =
-        new Dashboard(
-            new SqlDashboardData(store.db, Clock.systemUTC(), TestStore.EFFORT), Optional.empty());
-    app =
-        Javalin.create(
-                cfg -> {
-                  dashboard.routes().accept(cfg);
-                  ApprovalApi.routes(store.db, TOKEN).accept(cfg);
-                })
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + app.port();
+                "high"));
+    Http http = new Http(service.port());
+    toApprove = parked(http, 6001);
+    toReject = parked(http, 6002);
 
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -115,21 +137,45 @@ class DashboardBrowserIT {
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
     // a driver path given here means Selenium Manager is never asked to download anything
-    ChromeDriverService service =
+    ChromeDriverService driverService =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
             .usingAnyFreePort()
             .build();
-    driver = new ChromeDriver(service, options);
+    driver = new ChromeDriver(driverService, options);
+  }
+
+  /** A failed run delivered as GitHub sends it, left by the workflow waiting for approval. */
+  static String parked(Http http, long runId) {
+    forge.seed(new RunRef(REPO, Long.toString(runId), 1), "failed", TestParts.RUNNER_LOST_LOG);
+    ObjectNode p = Payloads.workflowRun("failure");
+    ((ObjectNode) p.get("workflow_run")).put("id", runId).put("run_attempt", 1);
+    assertThat(http.github(SECRET, "workflow_run", "d-" + runId, Payloads.bytes(p)).status())
+        .isEqualTo(202);
+    String key = new RunRef(REPO, Long.toString(runId), 1).key();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                service
+                    .incidents()
+                    .idForRun(key)
+                    .flatMap(service.incidents()::action)
+                    .map(a -> a.status().equals("awaiting_approval"))
+                    .orElse(false));
+    return service.incidents().idForRun(key).orElseThrow();
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (driver != null) {
       driver.quit();
     }
-    if (app != null) {
-      app.stop();
+    if (service != null) {
+      service.close();
+    }
+    if (probe != null) {
+      probe.close();
     }
   }
 
@@ -155,17 +201,18 @@ class DashboardBrowserIT {
   @Order(2)
   void approveWithoutOrWithAWrongTokenChangesNothing() throws Exception {
     driver.get(base + "/");
-    approveButton("ra-approve-me").click();
+    approveButton(toApprove).click();
     assertThat(status()).contains("Paste the API token above");
 
     driver.findElement(By.id("api-token")).sendKeys("wrong-token");
     driver.findElement(By.cssSelector("#token-form button[type=submit]")).click();
-    approveButton("ra-approve-me").click();
+    approveButton(toApprove).click();
     new WebDriverWait(driver, Duration.ofSeconds(10))
         .until(d -> status().contains("The API answered 401"));
-    assertThat(statusInStore("ra-approve-me")).isEqualTo("awaiting_approval");
-    assertThat(driver.findElements(By.cssSelector("tr[data-action-id='ra-approve-me']")))
+    assertThat(statusInStore(toApprove)).isEqualTo("awaiting_approval");
+    assertThat(driver.findElements(By.cssSelector("tr[data-action-id='" + toApprove + "']")))
         .hasSize(1);
+    assertThat(forge.calls("rerun")).isZero();
   }
 
   @Test
@@ -176,24 +223,32 @@ class DashboardBrowserIT {
     driver.findElement(By.cssSelector("#token-form button[type=submit]")).click();
     assertThat(driver.findElement(By.id("api-token")).getAttribute("value")).isEmpty();
 
-    approveButton("ra-approve-me").click();
+    approveButton(toApprove).click();
     new WebDriverWait(driver, Duration.ofSeconds(10))
         .until(
             ExpectedConditions.invisibilityOfElementLocated(
-                By.cssSelector("tr[data-action-id='ra-approve-me']")));
-    assertThat(status()).contains("Approved ra-approve-me");
-    assertThat(statusInStore("ra-approve-me")).isEqualTo("remediating");
+                By.cssSelector("tr[data-action-id='" + toApprove + "']")));
+    assertThat(status()).contains("Approved " + toApprove);
+    // the approval resumed the plan: the workflow re-ran the failed jobs and now verifies
+    await().atMost(Duration.ofSeconds(60)).until(() -> forge.calls("rerun") == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> statusInStore(toApprove).equals("verifying"));
+    assertThat(service.audit().trail(toApprove))
+        .anySatisfy(e -> assertThat(e.event()).isEqualTo("approved"));
 
-    driver.findElement(By.cssSelector("button.reject[data-action-id='ra-reject-me']")).click();
+    driver.findElement(By.cssSelector("button.reject[data-action-id='" + toReject + "']")).click();
     new WebDriverWait(driver, Duration.ofSeconds(10))
         .until(
             ExpectedConditions.invisibilityOfElementLocated(
-                By.cssSelector("tr[data-action-id='ra-reject-me']")));
-    assertThat(statusInStore("ra-reject-me")).isEqualTo("skipped");
+                By.cssSelector("tr[data-action-id='" + toReject + "']")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> statusInStore(toReject).equals("skipped"));
+    assertThat(forge.calls("rerun")).isEqualTo(1);
 
     // the token stays in this tab only; a reload shows what the store now says
     driver.navigate().refresh();
-    assertThat(driver.findElements(By.cssSelector("tr[data-action-id='ra-approve-me']"))).isEmpty();
+    assertThat(driver.findElements(By.cssSelector("tr[data-action-id='" + toApprove + "']")))
+        .isEmpty();
     Object kept = driver.executeScript("return sessionStorage.getItem('pitcrew.apiToken')");
     assertThat(kept).isEqualTo(TOKEN);
     assertThat(driver.manage().getCookies()).isEmpty();
@@ -207,7 +262,8 @@ class DashboardBrowserIT {
         "Emulation.setDeviceMetricsOverride",
         Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
     try {
-      for (String path : List.of("/", "/actions", "/actions/ra-approve-me", "/playbooks")) {
+      for (String path :
+          List.of("/", "/actions", "/actions/ra-hostile", "/actions/" + toApprove, "/playbooks")) {
         driver.get(base + path);
         JavascriptExecutor js = driver;
         long inner = (Long) js.executeScript("return window.innerWidth");
@@ -261,14 +317,7 @@ class DashboardBrowserIT {
     Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static String statusInStore(String id) throws Exception {
-    try (Connection c = store.db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT status FROM actions WHERE action_id = ?")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : "(missing)";
-      }
-    }
+  private static String statusInStore(String id) {
+    return service.incidents().action(id).map(a -> a.status()).orElse("(missing)");
   }
 }

@@ -77,7 +77,8 @@ class SqlDashboardDataIT {
         new SqlDashboardData(
             store.db,
             Clock.fixed(NOW, ZoneOffset.UTC),
-            ManualEffort.fromMinutes(java.util.Map.of("dependency", 30.0, "test", 10.0)));
+            dev.pitcrew.metrics.TimeSaved.fromMinutes(
+                java.util.Map.of("dependency", 30.0, "test", 10.0)));
     assertThat(perCategory.timeSaved().saved()).isEqualTo(Duration.ofMinutes(40).minusSeconds(180));
   }
 

@@ -15,8 +15,8 @@ import org.h2.jdbcx.JdbcDataSource;
 /** A real embedded H2 database with the service's schema, and ways to fill it. */
 final class TestStore {
   /** 30 minutes of manual work for every category: round numbers for the expectations. */
-  static final ManualEffort EFFORT =
-      ManualEffort.fromMinutes(
+  static final dev.pitcrew.metrics.TimeSaved EFFORT =
+      dev.pitcrew.metrics.TimeSaved.fromMinutes(
           java.util.Map.of(
               "dependency",
               30.0,
@@ -44,6 +44,63 @@ final class TestStore {
     TestStore s = new TestStore(ds);
     s.schema();
     return s;
+  }
+
+  /**
+   * A fresh PostgreSQL database on 127.0.0.1:5432 (see TestDatabases), dropped by {@link #drop}.
+   */
+  static TestStore postgres() {
+    java.util.Map<String, String> settings = dev.pitcrew.store.TestDatabases.postgres();
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(settings.get("PITCREW_DB_URL"));
+    ds.setUser(settings.get("PITCREW_DB_USER"));
+    TestStore s = new TestStore(ds);
+    s.settings = settings;
+    s.schema();
+    return s;
+  }
+
+  /** A database the service has already migrated (its own pool). */
+  static TestStore over(DataSource migrated) {
+    return new TestStore(migrated);
+  }
+
+  private java.util.Map<String, String> settings;
+
+  /** Drops a PostgreSQL database made by {@link #postgres()}; nothing for H2 in memory. */
+  void drop() {
+    if (settings != null) {
+      dev.pitcrew.store.TestDatabases.drop(settings);
+    }
+  }
+
+  /**
+   * Changes one action the way a running service does all the time: H2 serves a repeated query from
+   * its result cache until a table changes, which a benchmark must not measure.
+   */
+  void touch() {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE actions SET user_notified = NOT user_notified WHERE action_id ="
+                    + " (SELECT MIN(action_id) FROM actions)")) {
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Fresh statistics for the planner, and for PostgreSQL the visibility map that index-only scans
+   * need: what autovacuum does in a running database after a bulk of inserts.
+   */
+  void analyze() {
+    try (Connection c = db.getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute(settings != null ? "VACUUM ANALYZE actions" : "ANALYZE");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The service's own migrations, so the dashboard reads exactly the schema it ships with. */
