@@ -96,7 +96,7 @@ public final class GitHubForge implements Forge {
     JsonNode run = runJson(ref);
     int attempt = run.path("run_attempt").asInt(Math.max(1, ref.attempt()));
     RunRef actual = new RunRef(ref.repo(), ref.runId(), attempt);
-    return toRun(actual, run, jobs(actual));
+    return toRun(actual, run, jobs(actual), webHost);
   }
 
   /** The run's workflow file, from the run's {@code path} (the workflow id is what Run keeps). */
@@ -276,7 +276,7 @@ public final class GitHubForge implements Forge {
         continue;
       }
       RunRef ok = new RunRef(repo, run.path("id").asText(), run.path("run_attempt").asInt(1));
-      return Optional.of(toRun(ok, run, jobs(ok)));
+      return Optional.of(toRun(ok, run, jobs(ok), webHost));
     }
     return Optional.empty();
   }
@@ -984,7 +984,7 @@ public final class GitHubForge implements Forge {
     }
   }
 
-  static Run toRun(RunRef ref, JsonNode run, List<JsonNode> jobs) {
+  static Run toRun(RunRef ref, JsonNode run, List<JsonNode> jobs, String webHost) {
     List<Run.Job> js = new ArrayList<>();
     for (JsonNode j : jobs) {
       js.add(

@@ -111,7 +111,7 @@ public final class GitHubMcpForge implements Forge {
         jobs.add(j);
       }
     }
-    return GitHubForge.toRun(actual, run, jobs);
+    return GitHubForge.toRun(actual, run, jobs, rest.webHost());
   }
 
   @Override
@@ -331,6 +331,49 @@ public final class GitHubMcpForge implements Forge {
   public String ensureIssue(RepoRef repo, String title, String body, List<String> labels)
       throws IOException {
     return rest.ensureIssue(repo, title, body, labels);
+  }
+
+  // --- everything else goes to the REST forge (repository contents, listings, comments) ---
+
+  @Override
+  public List<String> listFiles(RepoRef repo, String folder, String ref) throws IOException {
+    return rest.listFiles(repo, folder, ref);
+  }
+
+  @Override
+  public Map<String, String> runnerPaths(RepoRef repo) {
+    return rest.runnerPaths(repo);
+  }
+
+  @Override
+  public List<dev.pitcrew.forge.CiEvent.RunFailed> recentFailedRuns(
+      RepoRef repo, java.time.Instant since) throws IOException {
+    return rest.recentFailedRuns(repo, since);
+  }
+
+  @Override
+  public Optional<String> problem() {
+    return rest.problem();
+  }
+
+  @Override
+  public List<String> junitReports(RunRef ref) throws IOException {
+    return rest.junitReports(ref);
+  }
+
+  @Override
+  public Optional<String> localCloneUrl(RepoRef repo) throws IOException {
+    return rest.localCloneUrl(repo);
+  }
+
+  @Override
+  public Optional<String> pipelineFilePath(Run run) throws IOException {
+    return rest.pipelineFilePath(run);
+  }
+
+  @Override
+  public List<String> comments(PullRequest pr) throws IOException {
+    return rest.comments(pr);
   }
 
   @Override
