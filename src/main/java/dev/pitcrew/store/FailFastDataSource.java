@@ -66,14 +66,23 @@ final class FailFastDataSource implements DataSource {
   }
 
   /**
-   * True when the pool could not connect at all (Hikari reports a failed connection as the cause of
-   * its timeout); false when it only waited for a busy connection.
+   * True when the pool could not reach the database: a connection exception (SQLState class 08) or
+   * a network error, on its own or as the cause of the pool's timeout. A pool that only waited for
+   * a busy connection (no cause), or a server refusing for want of resources ("too many clients",
+   * class 53), does not count: its working connections may come back any moment.
    */
-  private static boolean unreachable(SQLException e) {
-    if (!(e instanceof SQLTransientConnectionException)) {
-      return "08".equals(e.getSQLState() == null ? "" : e.getSQLState().substring(0, 2));
+  static boolean unreachable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException s
+          && s.getSQLState() != null
+          && s.getSQLState().startsWith("08")) {
+        return true;
+      }
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
     }
-    return e.getCause() != null || e.getNextException() != null;
+    return false;
   }
 
   /** The driver's own words (the pool's timeout message wraps them), first sentence. */
