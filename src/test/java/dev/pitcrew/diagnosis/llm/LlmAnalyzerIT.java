@@ -225,19 +225,23 @@ class LlmAnalyzerIT {
       log.append("ERROR: deploy step failed: ").append(c.line()).append('\n');
     }
     log.append("##[error]Process completed with exit code 1.\n");
-    LlmConfig c = anthropic(20, Duration.ofSeconds(5));
+    // a generous timeout: on a loaded machine the client may still retry, and then every request
+    // it sent is checked, not only the first
+    LlmConfig c = anthropic(20, Duration.ofSeconds(30));
     Diagnoser d = diagnoser(c, new AnthropicModelClient(c), RedactorTest.redactorForIt());
     run(d, "canaries.log", log.toString());
-    assertThat(server.bodies()).hasSize(1);
-    String sent = server.bodies().get(0);
-    List<String> leaked =
-        RedactorTest.canariesForIt().stream()
-            .map(RedactorTest.Canary::secret)
-            .filter(s -> sent.contains(s) || sent.contains(jsonEscaped(s)))
-            .toList();
-    assertThat(leaked).isEmpty();
-    assertThat(server.requests().get(0).user())
-        .contains("secret(s) were replaced by [REDACTED:kind]");
+    assertThat(server.bodies()).isNotEmpty();
+    for (String sent : server.bodies()) {
+      List<String> leaked =
+          RedactorTest.canariesForIt().stream()
+              .map(RedactorTest.Canary::secret)
+              .filter(s -> sent.contains(s) || sent.contains(jsonEscaped(s)))
+              .toList();
+      assertThat(leaked).isEmpty();
+    }
+    assertThat(server.requests())
+        .allSatisfy(
+            r -> assertThat(r.user()).contains("secret(s) were replaced by [REDACTED:kind]"));
   }
 
   @Test
