@@ -223,14 +223,6 @@ public final class PitcrewService implements AutoCloseable {
         .increment(c.costUsd());
   }
 
-  private static String tokensToday(LlmUsage u) {
-    try {
-      return u.tokensToday(Optional.empty()) + " tokens used today";
-    } catch (RuntimeException e) {
-      return "today's token use is unknown (the database did not answer)";
-    }
-  }
-
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
