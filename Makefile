@@ -46,11 +46,13 @@ bench: ## throughput and peak heap on a generated 300 MB log (~30 s)
 # area: reliability — the acknowledgement p99 target of the load test (ms); P99_GATE=report only prints it
 P99_TARGET_MS ?= 250
 P99_GATE ?= enforce
+# extra Maven properties for the reliability tests, e.g. RELIABILITY_ARGS='-Dpitcrew.load.seconds=10'
+RELIABILITY_ARGS ?=
 reliability: reliability-db reliability-load ## load 200 signed webhooks/s for 60 s (p99 < 250 ms, 0 lost), PostgreSQL stopped 30 s, two replicas sharing 100 incidents; figures in target/reliability/*.json (~7 min)
 
 reliability-load: ## only the 200/s load test and its p99 check (~3 min)
 	$(MVN) -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dreliability.excludedGroups=none \
-	  -Dit.test=LoadReliabilityIT verify
+	  $(RELIABILITY_ARGS) -Dit.test=LoadReliabilityIT verify
 	@p99=$$(sed -n '/"latency" : {/,/}/s/.*"p99_ms" : \([0-9.]*\).*/\1/p' target/reliability/load.json); \
 	  echo "reliability: webhook acknowledgement p99 $$p99 ms at 200/s (target < $(P99_TARGET_MS) ms); figures in target/reliability/"; \
 	  if ! awk -v p="$$p99" -v t=$(P99_TARGET_MS) 'BEGIN { exit !(p != "" && p < t) }'; then \
@@ -60,7 +62,7 @@ reliability-load: ## only the 200/s load test and its p99 check (~3 min)
 
 reliability-db: ## only the PostgreSQL-stopped-30-s and two-replica tests (~4 min)
 	$(MVN) -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dreliability.excludedGroups=none \
-	  -Dit.test='DatabaseOutageReliabilityIT,ReplicasReliabilityIT' verify
+	  $(RELIABILITY_ARGS) -Dit.test='DatabaseOutageReliabilityIT,ReplicasReliabilityIT' verify
 
 image: ## podman build of the Containerfile, with a local Debian base when docker.io is unreachable; prints size and time (~5-10 min)
 	scripts/podman-build.sh
