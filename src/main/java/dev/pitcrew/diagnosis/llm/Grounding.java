@@ -89,6 +89,57 @@ final class Grounding {
     return new Result(ok, rejected);
   }
 
+  /**
+   * A cached answer's citations moved onto the log in hand. The cache answers for a failure's
+   * fingerprint, so the same failure in another job reuses an answer whose line numbers, and the
+   * numbers inside the cited lines (timestamps, ids, ports), are the first log's. Each citation
+   * that no longer matches near its line is re-found by its {@link #shape}: the shown line of the
+   * same shape nearest to the cited number. A citation with no such line is left as it was, for
+   * {@link #check} to reject: reuse never invents evidence, it only finds the same line elsewhere.
+   */
+  static List<Evidence> relocate(List<Evidence> cited, Map<Integer, String> shown) {
+    List<Evidence> out = new ArrayList<>(cited.size());
+    for (Evidence e : cited) {
+      String want = fold(e.text());
+      boolean inPlace = false;
+      for (int n = e.line() - SLACK; n <= e.line() + SLACK && !inPlace; n++) {
+        inPlace = matches(want, shown.get(n));
+      }
+      if (inPlace || want.isEmpty()) {
+        out.add(e);
+        continue;
+      }
+      String wantShape = shape(e.text());
+      int best = -1;
+      for (var line : shown.entrySet()) {
+        String have = shape(line.getValue());
+        boolean same =
+            have.equals(wantShape)
+                || (wantShape.length() >= MIN_PARTIAL && have.contains(wantShape));
+        if (same
+            && (best < 0
+                || Math.abs(line.getKey() - e.line()) < Math.abs(best - e.line())
+                || (Math.abs(line.getKey() - e.line()) == Math.abs(best - e.line())
+                    && line.getKey() < best))) {
+          best = line.getKey();
+        }
+      }
+      out.add(best < 0 ? e : new Evidence(best, shown.get(best)));
+    }
+    return out;
+  }
+
+  /**
+   * A line's shape: runs of hex (7+) and of digits folded to {@code #}, whitespace to one space.
+   * The failure fingerprint is built from the shapes of the selected lines.
+   */
+  static String shape(String line) {
+    return line.replaceAll("[0-9a-fA-F]{7,}", "#")
+        .replaceAll("\\d+", "#")
+        .replaceAll("\\s+", " ")
+        .strip();
+  }
+
   private static boolean matches(String want, String line) {
     if (line == null) {
       return false;

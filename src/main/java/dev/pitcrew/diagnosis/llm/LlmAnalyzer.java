@@ -334,6 +334,9 @@ public final class LlmAnalyzer implements Analyzer {
     }
     if (!cached) {
       cache.put(key, answer);
+    } else {
+      proposal =
+          proposal.withEvidence(Grounding.relocate(proposal.evidence(), prompt.shownLines()));
     }
     // grounding: the cited lines must be in the log
     Map<Integer, String> logLines = new HashMap<>(lines);

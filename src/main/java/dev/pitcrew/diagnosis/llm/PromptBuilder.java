@@ -365,12 +365,7 @@ public final class PromptBuilder {
         if (t == null) {
           continue;
         }
-        String folded =
-            LineCleaner.clean(t)
-                .replaceAll("[0-9a-fA-F]{7,}", "#")
-                .replaceAll("\\d+", "#")
-                .replaceAll("\\s+", " ")
-                .strip();
+        String folded = Grounding.shape(LineCleaner.clean(t));
         md.update(folded.getBytes(StandardCharsets.UTF_8));
         md.update((byte) '\n');
         if (++taken >= 20) {

@@ -24,6 +24,19 @@ public record Proposal(
     String explanation,
     List<Evidence> evidence) {
 
+  /** The same proposal citing other lines. */
+  Proposal withEvidence(List<Evidence> cited) {
+    return new Proposal(
+        rootCause,
+        category,
+        riskLevel,
+        remediationStrategy,
+        remediationParams,
+        confidence,
+        explanation,
+        cited);
+  }
+
   static final int MAX_TEXT = 2000;
   static final int MAX_EVIDENCE = 10;
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -60,4 +60,44 @@ class GroundingTest {
     assertThat(shown.verified())
         .containsExactly(new Evidence(13, "token=[REDACTED:github_token] used"));
   }
+
+  @Test
+  void aCachedCitationIsReFoundByItsShapeInAnotherLog() {
+    // the answer cited line 4 of the first job's log; this job's log has the failure at 27, with
+    // other numbers in it, and a line of another shape in between
+    Map<Integer, String> shown =
+        Map.of(
+            3, "widget pool initialised",
+            20, "FrobnicatorError: connection refused on port 8080",
+            27, "FrobnicatorError: widget count 9 exceeds the quota of 5 set in frob.conf",
+            31, "FrobnicatorError: widget count 9 exceeds the quota of 5 set in frob.conf");
+    var moved =
+        Grounding.relocate(
+            List.of(
+                new Evidence(
+                    4, "FrobnicatorError: widget count 7 exceeds the quota of 5 set in frob.conf")),
+            shown);
+    assertThat(moved)
+        .containsExactly(
+            new Evidence(
+                27, "FrobnicatorError: widget count 9 exceeds the quota of 5 set in frob.conf"));
+    assertThat(Grounding.check(moved, Map.of(), shown, Redactor.lookAlikesOnly()).verified())
+        .isEqualTo(moved);
+  }
+
+  @Test
+  void relocationKeepsCitationsInPlaceAndNeverInventsOne() {
+    Map<Integer, String> shown =
+        Map.of(5, "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad");
+    var inPlace =
+        new Evidence(4, "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad");
+    var otherText =
+        new Evidence(40, "npm ERR! 404 Not Found - GET https://registry.npmjs.org/evil");
+    assertThat(Grounding.relocate(List.of(inPlace, otherText), shown))
+        .containsExactly(inPlace, otherText);
+    assertThat(
+            Grounding.check(List.of(otherText), Map.of(), shown, Redactor.lookAlikesOnly())
+                .verified())
+        .isEmpty();
+  }
 }

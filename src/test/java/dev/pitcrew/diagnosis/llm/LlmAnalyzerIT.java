@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pitcrew.diagnosis.Category;
 import dev.pitcrew.diagnosis.Diagnoser;
 import dev.pitcrew.diagnosis.Diagnosis;
+import dev.pitcrew.diagnosis.Evidence;
 import dev.pitcrew.diagnosis.RiskLevel;
 import dev.pitcrew.diagnosis.Subject;
 import dev.pitcrew.diagnosis.llm.anthropic.AnthropicModelClient;
@@ -158,6 +159,27 @@ class LlmAnalyzerIT {
     Diagnosis d = run(anthropicDiagnoser(), "a.log", UNKNOWN_FAILURE);
     assertThat(d.analyzer()).isEqualTo("llm");
     assertThat(d.evidence().get(0).line()).isEqualTo(4);
+  }
+
+  @Test
+  void aCachedAnswerCitesTheLinesOfTheLogInHand() {
+    Diagnoser d = anthropicDiagnoser();
+    Diagnosis first = run(d, "a.log", UNKNOWN_FAILURE);
+    // the same failure in another job: later in its log, with other numbers in the cited line
+    StringBuilder other = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      other.append("2026-11-28T11:00:00.0000000Z Downloading dependency ").append(i).append('\n');
+    }
+    other.append(UNKNOWN_FAILURE.replace("widget count 7", "widget count 9"));
+    Diagnosis again = run(d, "b.log", other.toString());
+
+    assertThat(server.requests()).hasSize(1);
+    assertThat(first.evidence()).extracting(Evidence::line).containsExactly(4);
+    assertThat(again.notes()).anyMatch(n -> n.contains("answer reused from the cache"));
+    assertThat(again.analyzer()).isEqualTo("llm");
+    assertThat(again.evidence()).hasSize(1);
+    assertThat(again.evidence().get(0).line()).isEqualTo(24);
+    assertThat(again.evidence().get(0).text()).contains("widget count 9");
   }
 
   @Test
