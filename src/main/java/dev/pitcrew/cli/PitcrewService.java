@@ -61,8 +61,14 @@ public final class PitcrewService implements AutoCloseable {
               Verdict.Decision.ASK,
               "no risk policy is installed in this build, so a person decides");
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PitcrewService.class);
+
   /** The reconciler's recurring job in the job table. */
   public static final String RECONCILE_TASK = "reconcile";
+
+  /** The recurring job that removes handled deliveries past {@code PITCREW_INBOX_RETENTION}. */
+  public static final String INBOX_PRUNE_TASK = "inbox-prune";
 
   private final Database db;
   private final IncidentJobs jobs;
@@ -157,7 +163,11 @@ public final class PitcrewService implements AutoCloseable {
                       reconciler.settings().enabled()
                           ? reconciler.settings().interval()
                           : java.time.Duration.ZERO,
-                      reconciler::pollQuietly)));
+                      reconciler::pollQuietly),
+                  new IncidentJobs.Recurring(
+                      INBOX_PRUNE_TASK,
+                      pruneInterval(config.inboxRetention()),
+                      () -> prune(inbox, clock, config.inboxRetention()))));
       jobsRef[0] = jobs;
       jobs.start();
 
@@ -221,6 +231,27 @@ public final class PitcrewService implements AutoCloseable {
         .tag("repository", repo)
         .register(m)
         .increment(c.costUsd());
+  }
+
+  /**
+   * How often old deliveries are looked for: a quarter of the retention, between a second and an
+   * hour (so a 30-day retention is kept to the hour); zero when nothing is removed.
+   */
+  static java.time.Duration pruneInterval(java.time.Duration retention) {
+    if (retention.isZero()) {
+      return java.time.Duration.ZERO;
+    }
+    java.time.Duration quarter = retention.dividedBy(4);
+    java.time.Duration second = java.time.Duration.ofSeconds(1);
+    java.time.Duration hour = java.time.Duration.ofHours(1);
+    return quarter.compareTo(second) < 0 ? second : quarter.compareTo(hour) > 0 ? hour : quarter;
+  }
+
+  private static void prune(Inbox inbox, Clock clock, java.time.Duration retention) {
+    int n = inbox.prune(clock.instant().minus(retention), 1000);
+    if (n > 0) {
+      LOG.info("removed {} handled webhook deliveries older than {}", n, retention);
+    }
   }
 
   private static String hostName() {

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class PitcrewConfig {
   private static final Set<String> UNPREFIXED =
       Set.of("GITHUB_TOKEN", "GITLAB_TOKEN", "ANTHROPIC_API_KEY");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
   private final Map<String, String> values;
 
@@ -198,12 +198,12 @@ public final class PitcrewConfig {
     return v.isEmpty() ? fallback : parseDuration(key, v.get());
   }
 
-  /** {@code 250ms}, {@code 1s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+  /** {@code 250ms}, {@code 1s}, {@code 2m}, {@code 1h}, {@code 30d}; a bare number is seconds. */
   public static Duration parseDuration(String key, String text) {
     Matcher m = DURATION.matcher(text.strip());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          key + "='" + text + "' is not a duration; write e.g. 500ms, 1s, 2m or 1h");
+          key + "='" + text + "' is not a duration; write e.g. 500ms, 1s, 2m, 1h or 30d");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -211,6 +211,7 @@ public final class PitcrewConfig {
       case "ms" -> Duration.ofMillis(n);
       case "m" -> Duration.ofMinutes(n);
       case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
       default -> Duration.ofSeconds(n);
     };
   }
@@ -260,6 +261,17 @@ public final class PitcrewConfig {
   /** How often a replica proves it is alive; four missed beats hand its work to another. */
   public Duration heartbeat() {
     return duration("PITCREW_HEARTBEAT", Duration.ofSeconds(10));
+  }
+
+  /**
+   * How long handled webhook deliveries are kept (their payloads are most of the inbox's size);
+   * zero keeps them for ever. Pending deliveries are never removed.
+   */
+  public Duration inboxRetention() {
+    String v = get("PITCREW_INBOX_RETENTION").orElse("30d").strip();
+    return v.equals("0") || v.equalsIgnoreCase("off")
+        ? Duration.ZERO
+        : parseDuration("PITCREW_INBOX_RETENTION", v);
   }
 
   public Duration pollInterval() {

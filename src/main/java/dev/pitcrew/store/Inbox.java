@@ -182,6 +182,41 @@ public final class Inbox {
     return best;
   }
 
+  /**
+   * Removes handled deliveries received before {@code before}, in batches so that no transaction
+   * holds a large part of the table; pending ones stay whatever their age. The unique delivery keys
+   * go with them: a redelivery of a removed delivery is stored again, and finds its incident
+   * already open (incidents are unique per run attempt), so it acts on nothing twice. Returns how
+   * many.
+   */
+  public int prune(Instant before, int batch) {
+    OffsetDateTime at = OffsetDateTime.ofInstant(before, ZoneOffset.UTC);
+    int total = 0;
+    int n;
+    do {
+      n =
+          jdbi.withHandle(
+              h -> {
+                List<Long> ids =
+                    h.createQuery(
+                            "SELECT id FROM inbox WHERE received_at < :at AND status <> 'PENDING'"
+                                + " ORDER BY received_at")
+                        .bind("at", at)
+                        .setMaxRows(batch)
+                        .mapTo(Long.class)
+                        .list();
+                return ids.isEmpty()
+                    ? 0
+                    : h.createUpdate(
+                            "DELETE FROM inbox WHERE id IN (<ids>) AND status <> 'PENDING'")
+                        .bindList("ids", ids)
+                        .execute();
+              });
+      total += n;
+    } while (n == batch);
+    return total;
+  }
+
   /** How many deliveries wait to be processed (a count, for the metrics gauge). */
   public long pendingCount() {
     return jdbi.withHandle(

@@ -67,7 +67,7 @@ class PitcrewConfigTest {
     assertThatThrownBy(
             () -> PitcrewConfig.of(Map.of("PITCREW_RETRY_BASE_DELAY", "soon")).retryBaseDelay())
         .hasMessage(
-            "PITCREW_RETRY_BASE_DELAY='soon' is not a duration; write e.g. 500ms, 1s, 2m or 1h");
+            "PITCREW_RETRY_BASE_DELAY='soon' is not a duration; write e.g. 500ms, 1s, 2m, 1h or 30d");
     assertThatThrownBy(() -> PitcrewConfig.of(Map.of("PITCREW_PORT", "80a")).port())
         .hasMessage("PITCREW_PORT='80a' is not a whole number");
     assertThatThrownBy(
@@ -82,5 +82,19 @@ class PitcrewConfigTest {
     Files.writeString(dir.resolve(".env"), "A=1\nbroken\n");
     assertThatThrownBy(() -> PitcrewConfig.load(Map.of(), dir))
         .hasMessageEndingWith(".env:2: expected KEY=value, found a line without '='");
+  }
+
+  @Test
+  void inboxRetentionIsThirtyDaysByDefaultAndZeroOrOffKeepsEverything() {
+    assertThat(PitcrewConfig.of(Map.of()).inboxRetention())
+        .isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(PitcrewConfig.of(Map.of("PITCREW_INBOX_RETENTION", "7d")).inboxRetention())
+        .isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(PitcrewConfig.of(Map.of("PITCREW_INBOX_RETENTION", "0")).inboxRetention()).isZero();
+    assertThat(PitcrewConfig.of(Map.of("PITCREW_INBOX_RETENTION", "off")).inboxRetention())
+        .isZero();
+    assertThatThrownBy(
+            () -> PitcrewConfig.of(Map.of("PITCREW_INBOX_RETENTION", "a month")).inboxRetention())
+        .hasMessageStartingWith("PITCREW_INBOX_RETENTION='a month' is not a duration");
   }
 }

@@ -250,4 +250,50 @@ class StoreIT {
     assertThat(plans.get(2)).containsIgnoringCase("incidents_new_run_idx");
     assertThat(plans.get(3)).containsIgnoringCase("inbox_status_idx");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void pruneRemovesOnlyHandledDeliveriesOlderThanTheCutOff(String kind) {
+    Database d = open(kind);
+    Instant t0 = Instant.parse("2026-10-01T00:00:00Z");
+    Inbox old = new Inbox(d.jdbi(), Clock.fixed(t0, ZoneOffset.UTC));
+    Inbox recent = new Inbox(d.jdbi(), Clock.fixed(t0.plusSeconds(40 * 86400), ZoneOffset.UTC));
+    for (int i = 0; i < 5; i++) {
+      old.store(
+          new Inbox.Delivery(
+              "github", "old-" + i, "workflow_run", null, Inbox.Status.IGNORED, "passed", "{}"));
+    }
+    var pendingOld =
+        old.store(
+            new Inbox.Delivery(
+                "github", "old-p", "workflow_run", "failed:x", Inbox.Status.PENDING, null, "{}"));
+    var processedOld =
+        old.store(
+            new Inbox.Delivery(
+                "github", "old-d", "workflow_run", "failed:y", Inbox.Status.PENDING, null, "{}"));
+    old.finish(((Inbox.Stored.Accepted) processedOld).id(), Inbox.Status.PROCESSED, "opened");
+    recent.store(
+        new Inbox.Delivery(
+            "github", "new-1", "workflow_run", null, Inbox.Status.IGNORED, "passed", "{}"));
+
+    // batches of two: the loop must go on until nothing old is left
+    assertThat(old.prune(t0.plusSeconds(10 * 86400), 2)).isEqualTo(6);
+
+    assertThat(old.count()).isEqualTo(2);
+    assertThat(old.find(((Inbox.Stored.Accepted) pendingOld).id())).isPresent();
+    assertThat(old.pending(10)).hasSize(1);
+    assertThat(old.prune(t0.plusSeconds(10 * 86400), 2)).isZero();
+    // the removed delivery's keys are free again: a redelivery is stored
+    assertThat(
+            old.store(
+                new Inbox.Delivery(
+                    "github",
+                    "old-d",
+                    "workflow_run",
+                    "failed:y",
+                    Inbox.Status.PENDING,
+                    null,
+                    "{}")))
+        .isInstanceOf(Inbox.Stored.Accepted.class);
+  }
 }
