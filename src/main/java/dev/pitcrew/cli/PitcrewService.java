@@ -139,7 +139,7 @@ public final class PitcrewService implements AutoCloseable {
                   minutes,
                   config.get("PITCREW_PUBLIC_URL", "")),
               Optional.of(new dev.pitcrew.remediation.testtiming.TestHistory(flakiness)));
-      Intake intake = new Intake(inbox, config);
+      Intake intake = new Intake(inbox, config, clock);
       Reconciler reconciler =
           new Reconciler(intake, forges, Reconciler.Settings.from(config), config, clock);
       IncidentJobs[] jobsRef = new IncidentJobs[1];

@@ -253,6 +253,11 @@ public final class PitcrewConfig {
     return list("PITCREW_GITLAB_WEBHOOK_TOKEN");
   }
 
+  /** GitLab signing tokens ({@code whsec_...}), several during rotation. */
+  public List<String> gitlabSigningTokens() {
+    return list("PITCREW_GITLAB_WEBHOOK_SIGNING_TOKEN");
+  }
+
   /** First retry delay of a failed job step; later ones double (1, 2, 4 minutes by default). */
   public Duration retryBaseDelay() {
     return duration("PITCREW_RETRY_BASE_DELAY", Duration.ofMinutes(1));

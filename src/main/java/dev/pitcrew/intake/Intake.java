@@ -42,10 +42,27 @@ public final class Intake {
   private final PitcrewConfig config;
   private final List<Pattern> repositories;
   private final List<String> bots;
+  private final List<byte[]> gitlabSigningKeys;
+  private final java.time.Clock clock;
+
+  /** How far a signed GitLab delivery's {@code webhook-timestamp} may be from now. */
+  static final java.time.Duration SIGNATURE_TOLERANCE = java.time.Duration.ofMinutes(5);
 
   public Intake(Inbox inbox, PitcrewConfig config) {
+    this(inbox, config, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * @throws IllegalArgumentException when a GitLab signing token is not in GitLab's form
+   */
+  public Intake(Inbox inbox, PitcrewConfig config, java.time.Clock clock) {
     this.inbox = inbox;
     this.config = config;
+    this.clock = clock;
+    this.gitlabSigningKeys =
+        config.gitlabSigningTokens().stream()
+            .map(t -> Signatures.signingKey("PITCREW_GITLAB_WEBHOOK_SIGNING_TOKEN", t))
+            .toList();
     this.repositories = config.repositories().stream().map(Intake::glob).toList();
     this.bots = config.botLogins().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
   }
@@ -69,9 +86,7 @@ public final class Intake {
           !config.githubWebhookSecrets().isEmpty()
               && Signatures.github(
                   body, h.apply("X-Hub-Signature-256"), config.githubWebhookSecrets());
-      case "gitlab" ->
-          !config.gitlabWebhookTokens().isEmpty()
-              && Signatures.token(h.apply("X-Gitlab-Token"), config.gitlabWebhookTokens());
+      case "gitlab" -> gitlabRefusal(h, body).isEmpty();
       default -> false;
     };
   }
@@ -99,23 +114,62 @@ public final class Intake {
   }
 
   public Answer gitlab(Headers h, byte[] body) {
-    List<String> tokens = config.gitlabWebhookTokens();
-    if (tokens.isEmpty()) {
-      return Answer.of(
-          401,
-          "refused",
-          "no GitLab webhook token is configured; set PITCREW_GITLAB_WEBHOOK_TOKEN");
-    }
-    if (!Signatures.token(h.apply("X-Gitlab-Token"), tokens)) {
-      return Answer.of(401, "refused", "missing or wrong X-Gitlab-Token");
+    Optional<String> refused = gitlabRefusal(h, body);
+    if (refused.isPresent()) {
+      return Answer.of(401, "refused", refused.get());
     }
     String event = Optional.ofNullable(h.apply("X-Gitlab-Event")).orElse("unknown");
-    // recursive hooks share the event UUID; a resend shares the idempotency key
+    // recursive hooks share the event UUID; a resend shares the idempotency key (= webhook-id)
     String delivery =
         Optional.ofNullable(h.apply("Idempotency-Key"))
+            .or(() -> Optional.ofNullable(h.apply("webhook-id")))
             .or(() -> Optional.ofNullable(h.apply("X-Gitlab-Event-UUID")))
             .orElseGet(() -> "sha256:" + HexFormat.of().formatHex(Signatures.sha256(body)));
     return accept("gitlab", event, delivery, body, GitLabEvents::normalise);
+  }
+
+  /**
+   * Why a GitLab delivery is not authentic, or empty. A signing token (HMAC over the delivery's id,
+   * timestamp and body, {@code webhook-signature}) proves more than the plain {@code
+   * X-Gitlab-Token}, so when the delivery carries a signature and signing tokens are configured,
+   * the signature decides, and a timestamp more than {@link #SIGNATURE_TOLERANCE} from now is a
+   * replay. Without a signature the plain token is checked, when one is configured.
+   */
+  Optional<String> gitlabRefusal(Headers h, byte[] body) {
+    List<String> tokens = config.gitlabWebhookTokens();
+    if (tokens.isEmpty() && gitlabSigningKeys.isEmpty()) {
+      return Optional.of(
+          "no GitLab webhook token is configured; set PITCREW_GITLAB_WEBHOOK_TOKEN or"
+              + " PITCREW_GITLAB_WEBHOOK_SIGNING_TOKEN");
+    }
+    String signature = h.apply("webhook-signature");
+    if (!gitlabSigningKeys.isEmpty() && (signature != null || tokens.isEmpty())) {
+      String id = h.apply("webhook-id");
+      String timestamp = h.apply("webhook-timestamp");
+      if (!Signatures.standardWebhook(body, id, timestamp, signature, gitlabSigningKeys)) {
+        return Optional.of("missing or wrong webhook-signature (GitLab signing token)");
+      }
+      long sent;
+      try {
+        sent = Long.parseLong(timestamp.strip());
+      } catch (NumberFormatException e) {
+        return Optional.of("webhook-timestamp is not a number of seconds");
+      }
+      long skew = Math.abs(clock.instant().getEpochSecond() - sent);
+      if (skew > SIGNATURE_TOLERANCE.toSeconds()) {
+        return Optional.of(
+            "webhook-timestamp is "
+                + skew
+                + " s from now, more than the "
+                + SIGNATURE_TOLERANCE.toMinutes()
+                + " minutes allowed: a replayed delivery, or the clocks disagree");
+      }
+      return Optional.empty();
+    }
+    if (!Signatures.token(h.apply("X-Gitlab-Token"), tokens)) {
+      return Optional.of("missing or wrong X-Gitlab-Token");
+    }
+    return Optional.empty();
   }
 
   /**

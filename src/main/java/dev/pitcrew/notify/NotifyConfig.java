@@ -40,6 +40,7 @@ public final class NotifyConfig {
           "PITCREW_API_TOKEN",
           "PITCREW_GITHUB_WEBHOOK_SECRET",
           "PITCREW_GITLAB_WEBHOOK_TOKEN",
+          "PITCREW_GITLAB_WEBHOOK_SIGNING_TOKEN",
           "PITCREW_GITHUB_APP_PRIVATE_KEY",
           "GITHUB_TOKEN",
           "GITLAB_TOKEN",

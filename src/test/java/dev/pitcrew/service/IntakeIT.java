@@ -35,6 +35,7 @@ class IntakeIT {
   static final String OLD = "old-secret";
   static final String NEW = "new-secret";
   static final String TOKEN = "api-token-for-tests";
+  static final String SIGNING = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
   @TempDir Path tmp;
   PitcrewService service;
@@ -45,6 +46,7 @@ class IntakeIT {
     Map<String, String> s = new java.util.HashMap<>(TestDatabases.h2(tmp));
     s.put("PITCREW_GITHUB_WEBHOOK_SECRET", OLD + "," + NEW);
     s.put("PITCREW_GITLAB_WEBHOOK_TOKEN", "gl-token");
+    s.put("PITCREW_GITLAB_WEBHOOK_SIGNING_TOKEN", SIGNING);
     s.put("PITCREW_API_TOKEN", TOKEN);
     s.put("PITCREW_POLL_INTERVAL", "200ms");
     s.put("PITCREW_MAX_BODY_MB", "1");
@@ -238,6 +240,48 @@ class IntakeIT {
     assertThat(http.post("/webhooks/gitlab/pipeline", body, ok).status()).isEqualTo(202);
     assertThat(http.post("/webhooks/gitlab", body, ok).json().path("status").asText())
         .isEqualTo("duplicate");
+  }
+
+  @Test
+  void gitlabSigningTokenSignaturesDecideWhenPresentAndStaleOnesAreReplays() {
+    byte[] body = Payloads.bytes(Payloads.pipeline("failed"));
+    byte[] key = Signatures.signingKey("test", SIGNING);
+    String now = String.valueOf(java.time.Instant.now().getEpochSecond());
+    java.util.function.BiFunction<String, String, Map<String, String>> signed =
+        (id, ts) ->
+            Map.of(
+                "X-Gitlab-Event",
+                "Pipeline Hook",
+                "webhook-id",
+                id,
+                "webhook-timestamp",
+                ts,
+                "webhook-signature",
+                Signatures.standardWebhookHeader(key, id, ts, body));
+
+    var ok = http.post("/webhooks/gitlab", body, signed.apply("wh-1", now));
+    assertThat(ok.status()).isEqualTo(202);
+    // the webhook-id is the delivery's idempotency key
+    var again = http.post("/webhooks/gitlab", body, signed.apply("wh-1", now));
+    assertThat(again.json().path("status").asText()).isEqualTo("duplicate");
+
+    // a signature over another body does not pass, even next to the right plain token
+    Map<String, String> forged = new java.util.HashMap<>(signed.apply("wh-2", now));
+    forged.put("X-Gitlab-Token", "gl-token");
+    var tampered =
+        http.post("/webhooks/gitlab", Payloads.bytes(Payloads.pipeline("success")), forged);
+    assertThat(tampered.status()).isEqualTo(401);
+    assertThat(tampered.json().path("reason").asText())
+        .isEqualTo("missing or wrong webhook-signature (GitLab signing token)");
+
+    // a correctly signed delivery from an hour ago is a replay
+    String old = String.valueOf(java.time.Instant.now().getEpochSecond() - 3600);
+    var stale = http.post("/webhooks/gitlab", body, signed.apply("wh-3", old));
+    assertThat(stale.status()).isEqualTo(401);
+    assertThat(stale.json().path("reason").asText())
+        .startsWith("webhook-timestamp is 360")
+        .endsWith("more than the 5 minutes allowed: a replayed delivery, or the clocks disagree");
+    assertThat(service.inbox().count()).isEqualTo(1);
   }
 
   @Test
