@@ -31,9 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +85,7 @@ class PrismConformanceIT {
         wanted.add(OCTOKIT);
       }
       if (!wanted.isEmpty()) {
-        npmInstall(dir, wanted);
+        Npm.install(dir, wanted, "Prism");
       }
       Path description = Files.isReadable(shared) ? shared : octokit;
       int port;
@@ -127,41 +125,6 @@ class PrismConformanceIT {
     proxy.start();
   }
 
-  static void npmInstall(Path dir, List<String> packages) throws Exception {
-    Files.createDirectories(dir);
-    List<String> cmd = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund"));
-    cmd.add("--prefix");
-    cmd.add(dir.toString());
-    cmd.addAll(packages);
-    Process p;
-    try {
-      p =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("npm-install.log").toFile())
-              .start();
-    } catch (IOException e) {
-      Assumptions.abort("npm is not installed, so Prism cannot be: " + e.getMessage());
-      return;
-    }
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("npm install " + packages + " took over 10 minutes");
-    }
-    if (p.exitValue() != 0) {
-      String log = Files.readString(dir.resolve("npm-install.log"));
-      boolean offline =
-          log.contains("ENOTFOUND")
-              || log.contains("EAI_AGAIN")
-              || log.contains("ECONNREFUSED")
-              || log.contains("ETIMEDOUT")
-              || log.contains("ENETUNREACH");
-      Assumptions.assumeFalse(
-          offline, "the npm registry is unreachable, so Prism cannot be installed: " + tail(log));
-      throw new IllegalStateException("npm install " + packages + " failed: " + tail(log));
-    }
-  }
-
   /** The JSON array (or object, as a one-element list) in s; empty when it is not JSON. */
   static List<com.fasterxml.jackson.databind.JsonNode> json(String s) {
     try {
@@ -177,10 +140,6 @@ class PrismConformanceIT {
     List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
     n.forEach(out::add);
     return out;
-  }
-
-  static String tail(String s) {
-    return s.length() > 600 ? s.substring(s.length() - 600) : s;
   }
 
   static boolean up() {

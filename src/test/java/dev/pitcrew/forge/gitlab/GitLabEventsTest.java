@@ -11,6 +11,7 @@ import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.RunRef;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Contract tests on GitLab's documented webhook payloads (src/test/resources/webhooks/gitlab). */
@@ -87,8 +88,16 @@ class GitLabEventsTest {
 
   @Test
   void otherHooksAreIgnoredAndAPayloadWithoutAKindIsRefused() {
-    assertThat(GitLabEvents.normalise(Payloads.load("gitlab/push_hook.json")))
-        .isInstanceOf(CiEvent.Ignored.class);
+    for (String hook :
+        List.of(
+            "push_hook.json",
+            "tag_push_hook.json",
+            "merge_request_hook.json",
+            "deployment_hook.json")) {
+      assertThat(GitLabEvents.normalise(Payloads.load("gitlab/" + hook)))
+          .as(hook)
+          .isInstanceOf(CiEvent.Ignored.class);
+    }
     assertThatThrownBy(() -> GitLabEvents.normalise(Payloads.JSON.createObjectNode()))
         .hasMessage("the payload has no 'object_kind'");
   }
