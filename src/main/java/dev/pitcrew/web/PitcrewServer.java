@@ -73,6 +73,12 @@ public final class PitcrewServer implements AutoCloseable {
   }
 
   /** Starts on {@code host:port}; port 0 picks a free one. */
+  /**
+   * Connections the kernel may hold before the server accepts them (capped by the kernel's {@code
+   * net.core.somaxconn}, 4096 on current Linux).
+   */
+  static final int ACCEPT_QUEUE = 2048;
+
   public static PitcrewServer start(Parts parts, String host, int port) {
     Timer intakeTimer =
         Timer.builder("pitcrew.webhook.ack")
@@ -83,6 +89,19 @@ public final class PitcrewServer implements AutoCloseable {
             cfg -> {
               cfg.jsonMapper(new JavalinJackson(JSON, false));
               cfg.startup.showJavalinBanner = false;
+              // our own connector for its accept queue: with the JDK's default of 50 pending
+              // connections, a failing matrix's burst of deliveries overflows it and GitHub sees
+              // connections closed without an answer (and does not retry them)
+              cfg.jetty.addConnector(
+                  (server, http) -> {
+                    org.eclipse.jetty.server.ServerConnector c =
+                        new org.eclipse.jetty.server.ServerConnector(
+                            server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                    c.setHost(host);
+                    c.setPort(port);
+                    c.setAcceptQueueSize(ACCEPT_QUEUE);
+                    return c;
+                  });
               io.javalin.http.Handler apiLimit =
                   ctx -> {
                     List<String> keys = new java.util.ArrayList<>(List.of("api-ip:" + ctx.ip()));
@@ -169,7 +188,7 @@ public final class PitcrewServer implements AutoCloseable {
                 r.accept(cfg);
               }
             });
-    app.start(host, port);
+    app.start();
     return new PitcrewServer(app);
   }
 

@@ -45,7 +45,7 @@ public final class RateLimiter {
           c.flag("PITCREW_RATE_LIMIT", true),
           new Rule(
               rate(c, "PITCREW_RATE_LIMIT_WEBHOOKS_PER_SECOND", 300),
-              burst(c, "PITCREW_RATE_LIMIT_WEBHOOKS_BURST", 600)),
+              burst(c, "PITCREW_RATE_LIMIT_WEBHOOKS_BURST", 3000)),
           new Rule(
               rate(c, "PITCREW_RATE_LIMIT_API_PER_SECOND", 50),
               burst(c, "PITCREW_RATE_LIMIT_API_BURST", 100)),

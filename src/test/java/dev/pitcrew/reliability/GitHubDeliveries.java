@@ -53,13 +53,29 @@ final class GitHubDeliveries {
     return out.toByteArray();
   }
 
-  /** A signed POST to /webhooks/github. */
+  /**
+   * A failed job of run {@code runId} (GitHub's own completed-failure {@code workflow_job} example,
+   * src/test/resources/webhooks/github/workflow_job/01_completed.json, with its run and job ids
+   * changed): one of the deliveries a failing matrix sends, one per job.
+   */
+  static byte[] failedJob(long runId, long jobId) {
+    ObjectNode p = Payloads.load("github/workflow_job/01_completed.json");
+    ((ObjectNode) p.get("workflow_job")).put("run_id", runId).put("id", jobId);
+    return Payloads.bytes(p);
+  }
+
+  /** A signed {@code workflow_run} POST to /webhooks/github. */
   HttpRequest request(String deliveryId, byte[] body) {
+    return request("workflow_run", deliveryId, body);
+  }
+
+  /** A signed POST of the given event to /webhooks/github. */
+  HttpRequest request(String event, String deliveryId, byte[] body) {
     return HttpRequest.newBuilder(URI.create(base + "/webhooks/github"))
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json")
         .header("User-Agent", "GitHub-Hookshot/reliability")
-        .header("X-GitHub-Event", "workflow_run")
+        .header("X-GitHub-Event", event)
         .header("X-GitHub-Delivery", deliveryId)
         .header("X-Hub-Signature-256", Signatures.githubHeader(secret, body))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))

@@ -276,6 +276,97 @@ class LoadReliabilityIT {
         .isLessThanOrEqualTo(failures + unanswered.size());
   }
 
+  /**
+   * R2: a monorepo matrix failing at once. 2,000 signed {@code workflow_job} failures in one second
+   * (50 runs of 40 failed jobs each, after the same warm-up as the load test), at most 1,000 in
+   * flight. Every delivery is answered (no 429 or 503 from the intake: GitHub does not retry a
+   * refused delivery), each run's first job opens its incident and the other 39 are duplicates; the
+   * figures go to target/reliability/burst.json, the targets (all answered within 10 s, p99 under 2
+   * s) are checked by {@code make reliability-load}.
+   */
+  @Test
+  void aBurstOf2000FailedJobsInOneSecondIsAnsweredAndDeduplicatedToItsRuns() throws Exception {
+    Path data = tmp.resolve("data");
+    Map<String, String> settings = new HashMap<>(TestDatabases.h2(data));
+    settings.put("PITCREW_GITHUB_WEBHOOK_SECRET", SECRET);
+    settings.put("PITCREW_API_TOKEN", TOKEN);
+    server = ServeProcess.serve("burst-serve", tmp, settings, "1g");
+    String base = "http://127.0.0.1:" + server.port();
+    GitHubDeliveries deliveries = new GitHubDeliveries(base, SECRET);
+    HttpClient client = OpenLoop.client();
+    List<Planned> warm = plan((int) (RATE * WARMUP_SECONDS), "burst-warm", 1_000_000, false);
+    OpenLoop.run(
+        client,
+        warm.size(),
+        RATE,
+        i ->
+            deliveries.request(
+                warm.get(i).deliveryId(), deliveries.body(warm.get(i).runId(), true)));
+
+    int runs = 50;
+    int jobsPerRun = 40;
+    byte[][] bodies = new byte[runs * jobsPerRun][];
+    for (int i = 0; i < bodies.length; i++) {
+      // jobs of different runs interleave, as a matrix's jobs finish
+      bodies[i] = GitHubDeliveries.failedJob(3_000_000 + i % runs, 9_000_000 + i);
+    }
+    OpenLoop.Result r =
+        OpenLoop.run(
+            client,
+            bodies.length,
+            bodies.length,
+            1000,
+            i -> deliveries.request("workflow_job", "burst-" + i, bodies[i]));
+    Map<String, Integer> byStatus = new LinkedHashMap<>();
+    for (int i = 0; i < r.count(); i++) {
+      count(byStatus, r, i);
+    }
+    long drainStart = System.nanoTime();
+    double pending = pending(client, base);
+    while (pending > 0 && System.nanoTime() - drainStart < Duration.ofSeconds(60).toNanos()) {
+      Thread.sleep(200);
+      pending = pending(client, base);
+    }
+    server.stop();
+    long incidents;
+    try (Database db = TestDatabases.open(settings)) {
+      incidents =
+          db.jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT COUNT(*) FROM incidents WHERE run_id >= '3000000'")
+                          .mapTo(Long.class)
+                          .one());
+    }
+
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("target", "every delivery answered, all within 10 s, p99 < 2 s, no 429/503");
+    figures.put("deliveries", bodies.length);
+    figures.put("runs", runs);
+    figures.put("generator_max_send_lag_ms", OpenLoop.Result.round(r.maxSendLagNanos() / 1e6));
+    figures.put("latency", r.figures(0, r.count()));
+    figures.put("answers", byStatus);
+    figures.put(
+        "transport_errors",
+        java.util.Arrays.stream(r.errors())
+            .filter(java.util.Objects::nonNull)
+            .map(e -> e.getClass().getSimpleName() + ": " + e.getMessage())
+            .distinct()
+            .limit(5)
+            .toList());
+    figures.put("incidents", incidents);
+    String json =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures);
+    java.nio.file.Files.writeString(ServeProcess.outputDir().resolve("burst.json"), json);
+    System.out.println("LoadReliabilityIT burst figures:\n" + json);
+
+    assertThat(byStatus)
+        .as("one accepted per run, the rest duplicates, nothing refused")
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("202 accepted", runs, "200 duplicate", bodies.length - runs));
+    assertThat(incidents).isEqualTo(runs);
+  }
+
   private static void count(Map<String, Integer> byStatus, OpenLoop.Result r, int i) {
     byStatus.merge(
         r.status()[i] + " " + (r.status()[i] < 0 ? "error" : field(r.body()[i], "status")),

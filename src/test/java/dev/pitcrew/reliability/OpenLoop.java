@@ -76,12 +76,23 @@ final class OpenLoop {
   static Result run(
       HttpClient client, int count, double perSecond, IntFunction<HttpRequest> request)
       throws InterruptedException {
+    return run(client, count, perSecond, MAX_IN_FLIGHT, request);
+  }
+
+  /** As above with another cap on outstanding requests (a burst from many senders at once). */
+  static Result run(
+      HttpClient client,
+      int count,
+      double perSecond,
+      int maxInFlight,
+      IntFunction<HttpRequest> request)
+      throws InterruptedException {
     long[] latency = new long[count];
     int[] status = new int[count];
     String[] body = new String[count];
     Throwable[] errors = new Throwable[count];
     CountDownLatch done = new CountDownLatch(count);
-    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(maxInFlight);
     long period = (long) (1e9 / perSecond);
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
     long maxLag = 0;

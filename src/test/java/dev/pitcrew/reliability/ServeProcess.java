@@ -44,6 +44,11 @@ final class ServeProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-XX:+UseG1GC"));
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    // -Dpitcrew.serve.jvm-args='-XX:StartFlightRecording=filename=target/x.jfr' to profile a run
+    String extra = System.getProperty("pitcrew.serve.jvm-args", "").strip();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
     Path jar = shadedJar();
     if (jar != null) {
       cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));

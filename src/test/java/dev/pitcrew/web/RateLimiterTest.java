@@ -75,7 +75,7 @@ class RateLimiterTest {
   void defaultsAllowTwoHundredDeliveriesASecondFromOneSource() {
     RateLimiter.Settings s = RateLimiter.Settings.from(PitcrewConfig.of(Map.of()));
     assertThat(s.enabled()).isTrue();
-    assertThat(s.webhooks()).isEqualTo(new RateLimiter.Rule(300, 600));
+    assertThat(s.webhooks()).isEqualTo(new RateLimiter.Rule(300, 3000));
     assertThat(s.api()).isEqualTo(new RateLimiter.Rule(50, 100));
     RateLimiter l = new RateLimiter(s, now::get);
     // 60 s of 200 evenly spaced deliveries per second
