@@ -100,27 +100,38 @@ class LoadReliabilityIT {
     return out;
   }
 
-  @Test
-  void sustainedSignedDeliveriesAreAllAcknowledgedAndNoneIsLost() throws Exception {
-    Path data = tmp.resolve("data");
-    Map<String, String> settings = new HashMap<>(TestDatabases.h2(data));
+  /** Starts {@code pitcrew serve} on an embedded database in tmp; returns its settings. */
+  private Map<String, String> serve(String name) throws Exception {
+    Map<String, String> settings = new HashMap<>(TestDatabases.h2(tmp.resolve("data")));
     settings.put("PITCREW_GITHUB_WEBHOOK_SECRET", SECRET);
     settings.put("PITCREW_API_TOKEN", TOKEN);
-    server = ServeProcess.serve("load-serve", tmp, settings, "1g");
+    server = ServeProcess.serve(name, tmp, settings, "1g");
+    return settings;
+  }
+
+  /** Distinct failures at the load's rate, so the JIT has compiled the request path. */
+  private static OpenLoop.Result warmUp(
+      HttpClient client, GitHubDeliveries deliveries, List<Planned> warm)
+      throws InterruptedException {
+    return OpenLoop.run(
+        client,
+        warm.size(),
+        RATE,
+        i ->
+            deliveries.request(
+                warm.get(i).deliveryId(), deliveries.body(warm.get(i).runId(), true)));
+  }
+
+  @Test
+  void sustainedSignedDeliveriesAreAllAcknowledgedAndNoneIsLost() throws Exception {
+    Map<String, String> settings = serve("load-serve");
     String base = "http://127.0.0.1:" + server.port();
     GitHubDeliveries deliveries = new GitHubDeliveries(base, SECRET);
     HttpClient client = OpenLoop.client();
 
     // a short warm-up (distinct failures, also checked for loss): the JIT compiles the request path
     List<Planned> warm = plan((int) (RATE * WARMUP_SECONDS), "warm", 1_000_000, false);
-    OpenLoop.Result warmResult =
-        OpenLoop.run(
-            client,
-            warm.size(),
-            RATE,
-            i ->
-                deliveries.request(
-                    warm.get(i).deliveryId(), deliveries.body(warm.get(i).runId(), true)));
+    OpenLoop.Result warmResult = warmUp(client, deliveries, warm);
 
     List<Planned> plan = plan((int) (RATE * SECONDS), "load", 2_000_000, true);
     long loadStart = System.nanoTime();
@@ -286,22 +297,11 @@ class LoadReliabilityIT {
    */
   @Test
   void aBurstOf2000FailedJobsInOneSecondIsAnsweredAndDeduplicatedToItsRuns() throws Exception {
-    Path data = tmp.resolve("data");
-    Map<String, String> settings = new HashMap<>(TestDatabases.h2(data));
-    settings.put("PITCREW_GITHUB_WEBHOOK_SECRET", SECRET);
-    settings.put("PITCREW_API_TOKEN", TOKEN);
-    server = ServeProcess.serve("burst-serve", tmp, settings, "1g");
+    Map<String, String> settings = serve("burst-serve");
     String base = "http://127.0.0.1:" + server.port();
     GitHubDeliveries deliveries = new GitHubDeliveries(base, SECRET);
     HttpClient client = OpenLoop.client();
-    List<Planned> warm = plan((int) (RATE * WARMUP_SECONDS), "burst-warm", 1_000_000, false);
-    OpenLoop.run(
-        client,
-        warm.size(),
-        RATE,
-        i ->
-            deliveries.request(
-                warm.get(i).deliveryId(), deliveries.body(warm.get(i).runId(), true)));
+    warmUp(client, deliveries, plan((int) (RATE * WARMUP_SECONDS), "burst-warm", 1_000_000, false));
 
     int runs = 50;
     int jobsPerRun = 40;

@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.cli.PitcrewService;
 import dev.pitcrew.config.PitcrewConfig;
-import dev.pitcrew.diagnosis.Diagnoser;
-import dev.pitcrew.diagnosis.rules.RuleEngine;
 import dev.pitcrew.forge.github.Npm;
-import dev.pitcrew.playbook.PlaybookCatalog;
 import dev.pitcrew.store.Incidents;
 import dev.pitcrew.store.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,19 +110,7 @@ class GitHubWebhookExamplesIT {
     Map<String, String> s = new HashMap<>(TestDatabases.h2(tmp));
     s.put("PITCREW_GITHUB_WEBHOOK_SECRET", SECRET);
     s.put("PITCREW_POLL_INTERVAL", "200ms");
-    service =
-        PitcrewService.start(
-            PitcrewConfig.of(s),
-            new PitcrewService.Parts(
-                List.of(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                new Diagnoser(new RuleEngine(new PlaybookCatalog()), List.of()),
-                new PlaybookCatalog(),
-                Clock.systemUTC()),
-            "127.0.0.1",
-            0);
+    service = PitcrewService.start(PitcrewConfig.of(s), TestParts.rulesOnly(), "127.0.0.1", 0);
     Http http = new Http(service.port());
 
     Set<String> failedRuns = new HashSet<>();

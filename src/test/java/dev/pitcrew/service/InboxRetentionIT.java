@@ -5,17 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pitcrew.cli.PitcrewService;
 import dev.pitcrew.config.PitcrewConfig;
-import dev.pitcrew.diagnosis.Diagnoser;
-import dev.pitcrew.diagnosis.rules.RuleEngine;
 import dev.pitcrew.forge.Payloads;
-import dev.pitcrew.playbook.PlaybookCatalog;
 import dev.pitcrew.store.Incidents;
 import dev.pitcrew.store.TestDatabases;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -45,19 +40,7 @@ class InboxRetentionIT {
     s.put("PITCREW_GITHUB_WEBHOOK_SECRET", SECRET);
     s.put("PITCREW_POLL_INTERVAL", "200ms");
     s.put("PITCREW_INBOX_RETENTION", retention);
-    service =
-        PitcrewService.start(
-            PitcrewConfig.of(s),
-            new PitcrewService.Parts(
-                List.of(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                new Diagnoser(new RuleEngine(new PlaybookCatalog()), List.of()),
-                new PlaybookCatalog(),
-                Clock.systemUTC()),
-            "127.0.0.1",
-            0);
+    service = PitcrewService.start(PitcrewConfig.of(s), TestParts.rulesOnly(), "127.0.0.1", 0);
     return new Http(service.port());
   }
 

@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitcrew.cli.PitcrewService;
 import dev.pitcrew.config.PitcrewConfig;
-import dev.pitcrew.diagnosis.Diagnoser;
-import dev.pitcrew.diagnosis.rules.RuleEngine;
 import dev.pitcrew.forge.Payloads;
 import dev.pitcrew.intake.Signatures;
-import dev.pitcrew.playbook.PlaybookCatalog;
 import dev.pitcrew.store.ActionRecord;
 import dev.pitcrew.store.Incidents;
 import dev.pitcrew.store.TestDatabases;
@@ -18,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,19 +47,7 @@ class IntakeIT {
     s.put("PITCREW_POLL_INTERVAL", "200ms");
     s.put("PITCREW_MAX_BODY_MB", "1");
     s.put("PITCREW_BOT_LOGINS", "pitcrew[bot]");
-    service =
-        PitcrewService.start(
-            PitcrewConfig.of(s),
-            new PitcrewService.Parts(
-                List.of(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                new Diagnoser(new RuleEngine(new PlaybookCatalog()), List.of()),
-                new PlaybookCatalog(),
-                Clock.systemUTC()),
-            "127.0.0.1",
-            0);
+    service = PitcrewService.start(PitcrewConfig.of(s), TestParts.rulesOnly(), "127.0.0.1", 0);
     http = new Http(service.port());
   }
 

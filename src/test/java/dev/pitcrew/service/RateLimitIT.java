@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitcrew.cli.PitcrewService;
 import dev.pitcrew.config.PitcrewConfig;
-import dev.pitcrew.diagnosis.Diagnoser;
-import dev.pitcrew.diagnosis.rules.RuleEngine;
 import dev.pitcrew.forge.Payloads;
 import dev.pitcrew.intake.Signatures;
-import dev.pitcrew.playbook.PlaybookCatalog;
 import dev.pitcrew.store.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -18,12 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,19 +47,7 @@ class RateLimitIT {
     s.put("PITCREW_RATE_LIMIT_API_PER_SECOND", "0.0333");
     s.put("PITCREW_RATE_LIMIT_API_BURST", "3");
     s.put("PITCREW_RATE_LIMIT_EXEMPT", "127.0.0.9");
-    service =
-        PitcrewService.start(
-            PitcrewConfig.of(s),
-            new PitcrewService.Parts(
-                List.of(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                new Diagnoser(new RuleEngine(new PlaybookCatalog()), List.of()),
-                new PlaybookCatalog(),
-                Clock.systemUTC()),
-            "0.0.0.0",
-            0);
+    service = PitcrewService.start(PitcrewConfig.of(s), TestParts.rulesOnly(), "0.0.0.0", 0);
   }
 
   @AfterEach

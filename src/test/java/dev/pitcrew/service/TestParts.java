@@ -26,6 +26,21 @@ import java.util.Optional;
 public final class TestParts {
   private TestParts() {}
 
+  /**
+   * The service's parts with no forge, no remediation and no policy (incidents are recorded for a
+   * person), the shipped playbooks and no notifier: for tests of the intake and the store.
+   */
+  public static PitcrewService.Parts rulesOnly() {
+    return new PitcrewService.Parts(
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        new Diagnoser(new RuleEngine(new dev.pitcrew.playbook.PlaybookCatalog()), List.of()),
+        new dev.pitcrew.playbook.PlaybookCatalog(),
+        Clock.systemUTC());
+  }
+
   /** A failed GitHub Actions job whose runner went away: the shipped playbook says re-run it. */
   public static final String RUNNER_LOST_LOG =
       """
