@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,6 +134,86 @@ class IntakeIT {
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().path("reason").asText()).isEqualTo("missing or wrong X-Hub-Signature-256");
     assertThat(service.inbox().count()).isZero();
+  }
+
+  /**
+   * T1 of the threat model: forged deliveries of every kind are refused with 401 before anything is
+   * parsed or stored, and leave no inbox row, incident or job behind.
+   */
+  @Test
+  void aCorpusOfForgedDeliveriesIsRefusedAndLeavesNoTrace() throws Exception {
+    byte[] body = Payloads.bytes(Payloads.workflowRun("failure"));
+    String good = Signatures.githubHeader(NEW, body);
+    // the same JSON re-serialised (pretty-printed): equal content, other bytes
+    byte[] reserialised =
+        Payloads.JSON
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsBytes(Payloads.JSON.readTree(body));
+    byte[] other = Payloads.bytes(Payloads.workflowRun("success"));
+    Map<String, String> forged = new LinkedHashMap<>();
+    forged.put("no header", null);
+    forged.put("empty header", "");
+    forged.put("no digest", "sha256=");
+    forged.put("truncated hex", good.substring(0, good.length() - 2));
+    forged.put(
+        "one hex digit changed",
+        good.substring(0, 20) + (good.charAt(20) == 'a' ? 'b' : 'a') + good.substring(21));
+    forged.put("not hex", "sha256=" + "z".repeat(64));
+    forged.put("sha1 scheme", "sha1=" + good.substring(7, 47));
+    forged.put("no scheme", good.substring(7));
+    forged.put("wrong secret", Signatures.githubHeader("guessed-secret", body));
+    forged.put("another body's signature", Signatures.githubHeader(NEW, other));
+    List<String> wrong = new ArrayList<>();
+    int n = 0;
+    for (var f : forged.entrySet()) {
+      Map<String, String> h = new LinkedHashMap<>();
+      h.put("X-GitHub-Event", "workflow_run");
+      h.put("X-GitHub-Delivery", "forged-" + n++);
+      if (f.getValue() != null) {
+        h.put("X-Hub-Signature-256", f.getValue());
+      }
+      var r = http.post("/webhooks/github", body, h);
+      if (r.status() != 401) {
+        wrong.add(f.getKey() + ": " + r.status() + " " + r.text());
+      }
+    }
+    var reserialisedReply =
+        http.post(
+            "/webhooks/github",
+            reserialised,
+            Map.of(
+                "X-GitHub-Event", "workflow_run",
+                "X-GitHub-Delivery", "forged-reserialised",
+                "X-Hub-Signature-256", good));
+    if (reserialisedReply.status() != 401) {
+      wrong.add("re-serialised body: " + reserialisedReply.status());
+    }
+    byte[] pipeline = Payloads.bytes(Payloads.pipeline("failed"));
+    for (String token : List.of("", "gl-toke", "gl-tokenn", "GL-TOKEN", "gl-token,gl-token")) {
+      var r =
+          http.post(
+              "/webhooks/gitlab",
+              pipeline,
+              Map.of("X-Gitlab-Token", token, "X-Gitlab-Event", "Pipeline Hook"));
+      if (r.status() != 401) {
+        wrong.add("gitlab token '" + token + "': " + r.status());
+      }
+    }
+
+    assertThat(wrong).as("forged deliveries that were not refused with 401").isEmpty();
+    assertThat(service.inbox().count()).isZero();
+    assertThat(actions()).isEmpty();
+    int jobs =
+        service
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = :t")
+                        .bind("t", dev.pitcrew.incident.IncidentJobs.STEP_TASK)
+                        .mapTo(Integer.class)
+                        .one());
+    assertThat(jobs).isZero();
   }
 
   @Test
