@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.Run;
 import dev.pitcrew.forge.RunRef;
+import dev.pitcrew.forge.TestResult;
 import dev.pitcrew.forge.local.LocalForge;
 import dev.pitcrew.logs.LogSource;
 import dev.pitcrew.remediation.Fixtures;
@@ -102,7 +103,10 @@ class TestHistoryTest {
           lab.createRepository("acme/cart", Map.of(".github/workflows/ci.yml", workflow), "init");
       Run run = lab.awaitCompletion(lab.trigger(repo, "main").get(0), Duration.ofSeconds(60));
       assertThat(run.outcome()).isEqualTo("failed");
-      assertThat(lab.junitReports(run.ref())).singleElement().asString().contains("removesAnItem");
+      assertThat(lab.testResults(run.ref()))
+          .containsExactly(
+              new TestResult("com.acme.CartTest", "addsAnItem", TestResult.Status.PASSED),
+              new TestResult("com.acme.CartTest", "removesAnItem", TestResult.Status.FAILED));
       LogSource log = lab.failedJobLogs(run.ref()).get(0).log();
       assertThat(history.observeFailedRun(lab, run.ref(), log)).isEqualTo(2);
       String key = TestHistory.repositoryKey(repo);
