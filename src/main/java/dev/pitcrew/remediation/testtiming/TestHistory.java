@@ -66,11 +66,20 @@ public final class TestHistory {
     return record(repo, run.key(), runs).size();
   }
 
-  /** Offers each run of a test to the tracker; returns the ids of the tests offered. */
+  /**
+   * Offers each run of a test to the tracker; returns the ids of the tests offered. Tests that
+   * failed go first, so a report larger than {@link #MAX_TESTS_PER_RUN} loses passes, never the
+   * failures flakiness is made of; each test keeps its own runs' order.
+   */
   private List<String> record(String repo, String runKey, List<TestRuns.Run> runs) {
+    Set<String> failing = new HashSet<>();
+    runs.stream().filter(r -> !r.passed()).forEach(r -> failing.add(r.testId()));
+    List<TestRuns.Run> ordered = new ArrayList<>(runs.size());
+    runs.stream().filter(r -> failing.contains(r.testId())).forEach(ordered::add);
+    runs.stream().filter(r -> !failing.contains(r.testId())).forEach(ordered::add);
     Map<String, Integer> seen = new HashMap<>();
     List<String> offered = new ArrayList<>();
-    for (TestRuns.Run r : runs) {
+    for (TestRuns.Run r : ordered) {
       if (offered.size() >= MAX_TESTS_PER_RUN) {
         break;
       }

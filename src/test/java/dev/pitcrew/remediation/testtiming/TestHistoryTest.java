@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,29 @@ class TestHistoryTest {
     assertThat(tracker.flakiness(REPO, "tests/test_api.py::test_put").rate()).isEqualTo(0.5);
     // a failing re-run adds nothing here: its own diagnosis records its failures
     assertThat(history.observeRerun(forge, run, new RunRef(Fixtures.REPO, "7", 3), false)).isZero();
+  }
+
+  @Test
+  void aReportOverTheCapKeepsItsFailuresAndDropsPasses() throws Exception {
+    RunRef run = new RunRef(Fixtures.REPO, "9", 1);
+    List<TestResult> results = new ArrayList<>();
+    for (int i = 0; i < TestHistory.MAX_TESTS_PER_RUN + 500; i++) {
+      results.add(new TestResult("com.acme.BigTest", "passes" + i, TestResult.Status.PASSED));
+    }
+    results.add(new TestResult("com.acme.BigTest", "retries", TestResult.Status.FAILED));
+    results.add(new TestResult("com.acme.BigTest", "retries", TestResult.Status.PASSED));
+    results.add(new TestResult("com.acme.BigTest", "fails", TestResult.Status.FAILED));
+    forge.testResults.put(run.key(), results);
+
+    assertThat(history.observeFailedRun(forge, run, log("")))
+        .isEqualTo(TestHistory.MAX_TESTS_PER_RUN);
+    assertThat(tracker.failedIn(REPO, run.key()))
+        .containsExactlyInAnyOrder("com.acme.BigTest.retries", "com.acme.BigTest.fails");
+    // Surefire's "failed, then passed" in one run stays in that order: one failure, one pass
+    assertThat(tracker.flakiness(REPO, "com.acme.BigTest.retries"))
+        .isEqualTo(new FlakinessTracker.Flakiness(2, 1));
+    assertThat(tracker.flakiness(REPO, "com.acme.BigTest.passes0").runs()).isOne();
+    assertThat(tracker.flakiness(REPO, "com.acme.BigTest.passes2400").runs()).isZero();
   }
 
   @Test
