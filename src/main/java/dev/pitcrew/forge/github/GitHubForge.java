@@ -58,6 +58,9 @@ public final class GitHubForge implements Forge {
   /** Entries (files and folders) read from one run's test-report artifacts at most. */
   static final int MAX_REPORT_ENTRIES = 10_000;
 
+  /** Pages of 100 artifacts listed per run at most: a run with more is not a test run. */
+  private static final int MAX_ARTIFACT_PAGES = 5;
+
   /**
    * Artifact names that plausibly carry test reports ({@code test-results}, {@code junit}, ...).
    */
@@ -314,13 +317,14 @@ public final class GitHubForge implements Forge {
     int n = attempt.path("run_attempt").asInt(Math.max(1, ref.attempt()));
     Instant from = instant(attempt.path("run_started_at"));
     Instant until = null;
-    if (runJson(new RunRef(ref.repo(), ref.runId(), 0)).path("run_attempt").asInt(n) > n) {
+    if (ref.attempt() > 0
+        && runJson(new RunRef(ref.repo(), ref.runId(), 0)).path("run_attempt").asInt(n) > n) {
       until = instant(runJson(new RunRef(ref.repo(), ref.runId(), n + 1)).path("run_started_at"));
     }
     String[] o = split(ref.repo());
     List<JsonNode> out = new ArrayList<>();
     int listed = 0;
-    for (int page = 1; page <= 5; page++) {
+    for (int page = 1; page <= MAX_ARTIFACT_PAGES; page++) {
       URI u =
           query(
               uri(api, "repos", o[0], o[1], "actions", "runs", ref.runId(), "artifacts"),
@@ -343,7 +347,7 @@ public final class GitHubForge implements Forge {
           out.add(a);
         }
       }
-      if (artifacts.size() < PAGE || listed >= body.path("total_count").asInt(0)) {
+      if (artifacts.size() < PAGE || listed >= body.path("total_count").asInt(Integer.MAX_VALUE)) {
         break;
       }
     }

@@ -250,6 +250,25 @@ class GitHubTestReportsIT {
   }
 
   @Test
+  void aReportArtifactOnTheSecondPageOfTheListIsFound() throws IOException {
+    byte[] empty = zip(files("README.md", "nothing to see"));
+    for (int i = 0; i < 130; i++) {
+      sim.addArtifact(RUN, 800 + i, "wheel-" + i, empty);
+    }
+    sim.addArtifact(RUN, 999, "pytest-results", zip(files("junit.xml", API_REPORT)));
+
+    assertThat(forge().testResults(FIRST))
+        .containsExactly(new TestResult("tests.test_api", "test_get", Status.PASSED));
+    assertThat(sim.calls("GET", "/repos/octocat/Hello-World/actions/runs/\\d+/artifacts"))
+        .extracting(GitHubSim.Recorded::query)
+        .hasSize(2)
+        .allMatch(q -> q.matches("(.*&)?per_page=100(&.*)?"))
+        .last()
+        .asString()
+        .matches("(.*&)?page=2(&.*)?");
+  }
+
+  @Test
   void anArtifactListedAsLargerThanTheCapIsNotDownloaded() throws IOException {
     sim.addArtifact(RUN, 302, "test-results", zip(files("TEST-api.xml", API_REPORT)))
         .put("size_in_bytes", 900L << 20);
