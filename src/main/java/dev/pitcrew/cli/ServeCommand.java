@@ -53,6 +53,10 @@ final class ServeCommand implements Callable<Integer> {
   static List<Forge> forges(PitcrewConfig config) {
     List<Forge> out = new ArrayList<>();
     long logCap = config.integer("PITCREW_MAX_LOG_MB", 64) * 1024L * 1024L;
+    long reportCap =
+        config.integer("PITCREW_MAX_TEST_REPORTS_MB", (int) (GitHubForge.DEFAULT_REPORT_CAP >> 20))
+            * 1024L
+            * 1024L;
     Map<String, String> env = new HashMap<>();
     config.get("PITCREW_GITHUB_API_URL").ifPresent(v -> env.put("PITCREW_GITHUB_API_URL", v));
     config.get("PITCREW_GITLAB_API_URL").ifPresent(v -> env.put("PITCREW_GITLAB_API_URL", v));
@@ -82,7 +86,8 @@ final class ServeCommand implements Callable<Integer> {
                               HttpPolicy.defaults(),
                               Clock.systemUTC(),
                               Sleeper.REAL),
-                          logCap),
+                          logCap,
+                          reportCap),
                       env,
                       logCap));
             });

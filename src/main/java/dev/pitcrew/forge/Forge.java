@@ -184,11 +184,13 @@ public interface Forge {
   }
 
   /**
-   * The JUnit XML reports a run published (each as the XML text), for the flakiness history; empty
-   * when the forge keeps none or this adapter cannot read them, and Pitcrew then reads the failed
-   * tests from the log instead.
+   * Every test case the run's test reports recorded (passes, failures, skips), for the flakiness
+   * history: the local forge's kept JUnit XML, GitHub's test-report artifacts, GitLab's pipeline
+   * test report. Empty when the forge keeps none or they cannot be read right now (no permission,
+   * expired, too large, malformed): adapters log why and answer empty rather than fail, and Pitcrew
+   * then reads the failed tests from the log instead.
    */
-  default List<String> junitReports(RunRef ref) throws IOException {
+  default List<TestResult> testResults(RunRef ref) throws IOException {
     return List.of();
   }
 

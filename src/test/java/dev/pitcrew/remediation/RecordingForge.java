@@ -30,6 +30,10 @@ public final class RecordingForge implements Forge {
   public final List<String> issues = new ArrayList<>();
   public String runOutcome = "failed";
   public Map<String, String> runnerPaths = Map.of();
+
+  /** The test cases each run's reports hold, by {@link RunRef#key()}. */
+  public final Map<String, List<dev.pitcrew.forge.TestResult>> testResults = new HashMap<>();
+
   private int commits;
 
   /** Seeds a branch with files at a commit sha. */
@@ -47,6 +51,11 @@ public final class RecordingForge implements Forge {
   @Override
   public Run run(RunRef ref) {
     return new Run(ref, "main", "sha", null, runOutcome, "url", Instant.EPOCH, null, List.of());
+  }
+
+  @Override
+  public List<dev.pitcrew.forge.TestResult> testResults(RunRef ref) {
+    return testResults.getOrDefault(ref.key(), List.of());
   }
 
   @Override

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitcrew.forge.Forge;
+import dev.pitcrew.forge.JUnitXml;
 import dev.pitcrew.forge.JobRef;
 import dev.pitcrew.forge.Provider;
 import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.Run;
 import dev.pitcrew.forge.RunRef;
+import dev.pitcrew.forge.TestResult;
 import dev.pitcrew.forge.http.ForgeApiException;
 import dev.pitcrew.forge.http.ForgeApiException.Kind;
 import dev.pitcrew.forge.http.ForgeHttp;
@@ -35,6 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * GitHub Actions through GitHub's REST API (github.com or GitHub Enterprise Server). Vendor words
@@ -45,12 +50,29 @@ public final class GitHubForge implements Forge {
   static final String USER_AGENT = "pitcrew";
   private static final int PAGE = 100;
   private static final int MAX_PAGES = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(GitHubForge.class);
+
+  /** Test-report artifacts of one run are read up to 50 MiB by default. */
+  public static final long DEFAULT_REPORT_CAP = 50L << 20;
+
+  /** Entries (files and folders) read from one run's test-report artifacts at most. */
+  static final int MAX_REPORT_ENTRIES = 10_000;
+
+  /** Pages of 100 artifacts listed per run at most: a run with more is not a test run. */
+  private static final int MAX_ARTIFACT_PAGES = 5;
+
+  /**
+   * Artifact names that plausibly carry test reports ({@code test-results}, {@code junit}, ...).
+   */
+  private static final Pattern REPORT_ARTIFACT =
+      Pattern.compile("test|junit|surefire|report|result", Pattern.CASE_INSENSITIVE);
 
   private final URI api;
   private final String webHost;
   private final GitHubAuth auth;
   private final ForgeHttp http;
   private final long logCap;
+  private final long reportCap;
 
   /**
    * @param api the REST base ({@code https://api.github.com} or {@code https://HOST/api/v3})
@@ -58,11 +80,21 @@ public final class GitHubForge implements Forge {
    * @param logCap bytes read from one log at most
    */
   public GitHubForge(URI api, String webHost, GitHubAuth auth, ForgeHttp http, long logCap) {
+    this(api, webHost, auth, http, logCap, DEFAULT_REPORT_CAP);
+  }
+
+  /**
+   * @param reportCap bytes of test-report artifacts read for one run at most, downloaded and
+   *     uncompressed alike ({@code PITCREW_MAX_TEST_REPORTS_MB})
+   */
+  public GitHubForge(
+      URI api, String webHost, GitHubAuth auth, ForgeHttp http, long logCap, long reportCap) {
     this.api = api;
     this.webHost = webHost;
     this.auth = auth;
     this.http = http;
     this.logCap = logCap;
+    this.reportCap = reportCap;
   }
 
   /**
@@ -249,6 +281,125 @@ public final class GitHubForge implements Forge {
               + "-byte cap; diagnose the failed jobs' logs instead");
     }
     return LogSources.resolve(tmp.toString(), InputStream.nullInputStream());
+  }
+
+  /**
+   * The test cases of the run's test-report artifacts: those whose name says test, junit, surefire,
+   * report or result and that have not expired, uploaded while this attempt ran (a run's artifacts
+   * list holds every attempt's). Each archive is downloaded from the signed URL GitHub redirects
+   * to, without the token, and unzipped as a stream within {@link #reportCap}. Any failure gives no
+   * results at all, with a warning: a partial set would record the passes of one artifact and miss
+   * the failures of another, while the log at least names the failures.
+   */
+  @Override
+  public List<TestResult> testResults(RunRef ref) {
+    try {
+      JUnitXml.Budget budget = new JUnitXml.Budget(reportCap, MAX_REPORT_ENTRIES);
+      List<TestResult> out = new ArrayList<>();
+      for (JsonNode a : reportArtifacts(ref)) {
+        out.addAll(readArtifact(ref, a, budget));
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      // reports only enrich the flakiness history: whatever went wrong, the log still serves
+      LOG.warn(
+          "GitHub test reports of run {} of {} not read, the log names the failed tests instead: {}",
+          ref.runId(),
+          ref.repo().fullName(),
+          e.getMessage());
+      return List.of();
+    }
+  }
+
+  private List<JsonNode> reportArtifacts(RunRef ref) throws IOException {
+    // artifacts belong to the run, not the attempt: keep those created while this attempt ran
+    JsonNode attempt = runJson(ref);
+    int n = attempt.path("run_attempt").asInt(Math.max(1, ref.attempt()));
+    Instant from = instant(attempt.path("run_started_at"));
+    Instant until = null;
+    if (ref.attempt() > 0
+        && runJson(new RunRef(ref.repo(), ref.runId(), 0)).path("run_attempt").asInt(n) > n) {
+      until = instant(runJson(new RunRef(ref.repo(), ref.runId(), n + 1)).path("run_started_at"));
+    }
+    String[] o = split(ref.repo());
+    List<JsonNode> out = new ArrayList<>();
+    int listed = 0;
+    for (int page = 1; page <= MAX_ARTIFACT_PAGES; page++) {
+      URI u =
+          query(
+              uri(api, "repos", o[0], o[1], "actions", "runs", ref.runId(), "artifacts"),
+              Map.of("per_page", String.valueOf(PAGE), "page", String.valueOf(page)));
+      Request r = get(ref.repo(), u, "Actions: read");
+      Response resp = http.send(r);
+      expect(r, resp, 200);
+      JsonNode body = http.json(r, resp);
+      JsonNode artifacts = body.path("artifacts");
+      listed += artifacts.size();
+      for (JsonNode a : artifacts) {
+        Instant created = instant(a.path("created_at"));
+        boolean inAttempt =
+            created == null
+                || ((from == null || !created.isBefore(from))
+                    && (until == null || created.isBefore(until)));
+        if (!a.path("expired").asBoolean(false)
+            && inAttempt
+            && REPORT_ARTIFACT.matcher(a.path("name").asText()).find()) {
+          out.add(a);
+        }
+      }
+      if (artifacts.size() < PAGE || listed >= body.path("total_count").asInt(Integer.MAX_VALUE)) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private List<TestResult> readArtifact(RunRef ref, JsonNode artifact, JUnitXml.Budget budget)
+      throws IOException {
+    String name = artifact.path("name").asText();
+    long size = artifact.path("size_in_bytes").asLong(0);
+    if (size > budget.bytesLeft()) {
+      throw unreadable(name, "it is " + size + " bytes, over what is left of the cap");
+    }
+    String[] o = split(ref.repo());
+    URI u =
+        uri(api, "repos", o[0], o[1], "actions", "artifacts", artifact.path("id").asText(), "zip");
+    // ForgeHttp follows the redirect to blob storage itself and drops the token on the way
+    try (CappedInputStream in = http.download(get(ref.repo(), u, "Actions: read"), reportCap)) {
+      List<TestResult> found;
+      try {
+        found = JUnitXml.fromZip(in, budget);
+      } catch (JUnitXml.ArchiveException e) {
+        throw unreadable(name, in.hitCap() ? "the archive is larger than the cap" : e.getMessage());
+      }
+      if (in.hitCap()) {
+        throw unreadable(name, "the archive is larger than the cap");
+      }
+      return found;
+    }
+  }
+
+  private ForgeApiException unreadable(String artifact, String why) {
+    return new ForgeApiException(
+        Kind.INVALID,
+        200,
+        "test-report artifact '"
+            + artifact
+            + "' not read: "
+            + why
+            + " (cap: "
+            + reportCap
+            + " bytes and "
+            + MAX_REPORT_ENTRIES
+            + " entries per run, PITCREW_MAX_TEST_REPORTS_MB)");
+  }
+
+  private static Instant instant(JsonNode n) {
+    try {
+      return n.isTextual() ? Instant.parse(n.asText()) : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   @Override

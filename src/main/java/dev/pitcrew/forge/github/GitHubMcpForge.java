@@ -357,8 +357,8 @@ public final class GitHubMcpForge implements Forge {
   }
 
   @Override
-  public List<String> junitReports(RunRef ref) throws IOException {
-    return rest.junitReports(ref);
+  public List<dev.pitcrew.forge.TestResult> testResults(RunRef ref) throws IOException {
+    return rest.testResults(ref);
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.pitcrew.forge.PullRequest;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.Run;
 import dev.pitcrew.forge.RunRef;
+import dev.pitcrew.forge.TestResult;
 import dev.pitcrew.forge.http.ForgeApiException;
 import dev.pitcrew.forge.http.ForgeApiException.Kind;
 import dev.pitcrew.forge.http.ForgeHttp;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * GitLab CI through GitLab's REST API v4 (gitlab.com or self-managed), authenticated with a
@@ -37,6 +40,7 @@ import java.util.StringJoiner;
 public final class GitLabForge implements Forge {
   private static final int PAGE = 100;
   private static final int MAX_PAGES = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(GitLabForge.class);
 
   private final URI api;
   private final String webHost;
@@ -315,6 +319,53 @@ public final class GitLabForge implements Forge {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code GET /projects/:id/pipelines/:pipeline_id/test_report}: GitLab parses the JUnit reports
+   * the jobs declared ({@code artifacts:reports:junit}) and answers their test cases as JSON, with
+   * the {@code classname} and {@code name} of the XML; its statuses success, failed, error and
+   * skipped are ours. The report covers the pipeline's latest jobs, so after a retry it is the
+   * retry's. Any failure gives no results, with a warning: the log then names the failed tests.
+   */
+  @Override
+  public List<TestResult> testResults(RunRef ref) {
+    try {
+      Request r = get(project(ref.repo(), "pipelines", ref.runId(), "test_report"), "read_api");
+      Response resp = http.send(r);
+      expect(r, resp, 200);
+      List<TestResult> out = new ArrayList<>();
+      for (JsonNode suite : http.json(r, resp).path("test_suites")) {
+        for (JsonNode c : suite.path("test_cases")) {
+          Optional<TestResult.Status> status = status(c.path("status").asText());
+          if (status.isPresent()) {
+            out.add(
+                new TestResult(
+                    c.path("classname").asText(""), c.path("name").asText(""), status.get()));
+          }
+        }
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      // reports only enrich the flakiness history: whatever went wrong, the log still serves
+      LOG.warn(
+          "GitLab test report of pipeline {} of {} not read, the log names the failed tests"
+              + " instead: {}",
+          ref.runId(),
+          ref.repo().fullName(),
+          e.getMessage());
+      return List.of();
+    }
+  }
+
+  /** GitLab's test case status in our words; one it may add later is left out, not guessed. */
+  private static Optional<TestResult.Status> status(String gitlab) {
+    return switch (gitlab) {
+      case "success" -> Optional.of(TestResult.Status.PASSED);
+      case "failed", "error" -> Optional.of(TestResult.Status.FAILED);
+      case "skipped" -> Optional.of(TestResult.Status.SKIPPED);
+      default -> Optional.empty();
+    };
   }
 
   @Override

@@ -239,7 +239,7 @@ public final class ForgeHttp {
             Kind.NOT_FOUND,
             s,
             forge
-                + " has no log at "
+                + " has nothing to download at "
                 + current.describe()
                 + " (it may have expired, or the credential lacks "
                 + r.permission()
@@ -271,7 +271,7 @@ public final class ForgeHttp {
       throw new ForgeApiException(
           Kind.INVALID,
           0,
-          "refusing to follow a log redirect to "
+          "refusing to follow a download redirect to "
               + next.getScheme()
               + "://"
               + host

@@ -802,16 +802,18 @@ public final class LocalForge implements Forge, AutoCloseable {
   }
 
   @Override
-  public List<String> junitReports(RunRef ref) throws IOException {
+  public List<dev.pitcrew.forge.TestResult> testResults(RunRef ref) throws IOException {
     LocalStore.RunRow r = row(ref);
     Path dir = labDir.resolve("logs").resolve(Long.toString(r.id())).resolve("reports");
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    List<String> out = new ArrayList<>();
+    List<dev.pitcrew.forge.TestResult> out = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir, 2)) {
       for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-        out.add(Files.readString(f, StandardCharsets.UTF_8));
+        try (var in = Files.newInputStream(f)) {
+          out.addAll(dev.pitcrew.forge.JUnitXml.read(in));
+        }
       }
     }
     return out;

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Feeds the {@link FlakinessTracker} from what the incident workflow sees: a failed run's JUnit XML
@@ -55,19 +57,30 @@ public final class TestHistory {
    */
   public int observeFailedRun(Forge forge, RunRef run, LogSource failedLog) throws IOException {
     String repo = repositoryKey(run.repo());
-    List<TestRuns.Run> runs = new ArrayList<>();
-    for (String xml : forge.junitReports(run)) {
-      runs.addAll(TestRuns.fromJUnitXml(xml));
-    }
+    List<TestRuns.Run> runs = new ArrayList<>(TestRuns.fromResults(forge.testResults(run)));
     if (runs.isEmpty()) {
       for (String t : failedInLog(failedLog)) {
         runs.add(new TestRuns.Run(t, false));
       }
     }
+    return record(repo, run.key(), runs).size();
+  }
+
+  /**
+   * Offers each run of a test to the tracker; returns the ids of the tests offered. Tests that
+   * failed go first, so a report larger than {@link #MAX_TESTS_PER_RUN} loses passes, never the
+   * failures flakiness is made of; each test keeps its own runs' order.
+   */
+  private List<String> record(String repo, String runKey, List<TestRuns.Run> runs) {
+    Set<String> failing = new HashSet<>();
+    runs.stream().filter(r -> !r.passed()).forEach(r -> failing.add(r.testId()));
+    List<TestRuns.Run> ordered = new ArrayList<>(runs.size());
+    runs.stream().filter(r -> failing.contains(r.testId())).forEach(ordered::add);
+    runs.stream().filter(r -> !failing.contains(r.testId())).forEach(ordered::add);
     Map<String, Integer> seen = new HashMap<>();
-    int n = 0;
-    for (TestRuns.Run r : runs) {
-      if (n >= MAX_TESTS_PER_RUN) {
+    List<String> offered = new ArrayList<>();
+    for (TestRuns.Run r : ordered) {
+      if (offered.size() >= MAX_TESTS_PER_RUN) {
         break;
       }
       if (r.testId().isBlank() || r.testId().length() > MAX_TEST_ID) {
@@ -76,17 +89,18 @@ public final class TestHistory {
       // Surefire's rerunFailingTestsCount reports "failed, then passed" for one test in one run:
       // the later observations of a test in the same run get their own keys
       int k = seen.merge(r.testId(), 1, Integer::sum);
-      tracker.record(repo, r.testId(), k == 1 ? run.key() : run.key() + "#" + k, r.passed());
-      n++;
+      tracker.record(repo, r.testId(), k == 1 ? runKey : runKey + "#" + k, r.passed());
+      offered.add(r.testId());
     }
-    return n;
+    return offered;
   }
 
   /**
-   * A re-run finished. When it ran the same commit and passed, each test that failed in the first
-   * run passed now: recorded as a passing run, which with the failure makes a flaky observation.
-   * When it failed, its own failures are recorded by the next diagnosis. Returns the number of
-   * passes recorded.
+   * A re-run finished. When it ran the same commit and passed, every test case of its reports is
+   * recorded, and each test that failed in the first run and that the reports do not name passed
+   * now (the run passed): a passing run which with the failure makes a flaky observation. When it
+   * failed, its own failures are recorded by the next diagnosis. Returns the number of observations
+   * offered.
    */
   public int observeRerun(Forge forge, RunRef failed, RunRef rerun, boolean passed)
       throws IOException {
@@ -100,10 +114,19 @@ public final class TestHistory {
     }
     String repo = repositoryKey(failed.repo());
     List<String> tests = tracker.failedIn(repo, failed.key());
+    // GitLab retries a pipeline in place (same id, attempt 1): the retry needs a key of its own
+    String key = rerun.key().equals(failed.key()) ? failed.key() + ":retry" : rerun.key();
+    // the re-run's own reports first: what they say of a test wins over the inference below
+    List<String> reported = record(repo, key, TestRuns.fromResults(forge.testResults(rerun)));
+    int n = reported.size();
+    Set<String> covered = new HashSet<>(reported);
     for (String t : tests) {
-      tracker.record(repo, t, rerun.key(), true);
+      if (!covered.contains(t)) {
+        tracker.record(repo, t, key, true);
+        n++;
+      }
     }
-    return tests.size();
+    return n;
   }
 
   private static List<String> failedInLog(LogSource log) throws IOException {

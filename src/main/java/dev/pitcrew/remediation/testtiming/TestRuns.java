@@ -1,6 +1,10 @@
 package dev.pitcrew.remediation.testtiming;
 
+import dev.pitcrew.forge.JUnitXml;
+import dev.pitcrew.forge.TestResult;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -8,15 +12,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
- * Test runs read from JUnit XML reports (Surefire, Gradle, jest-junit, pytest --junitxml) and, when
- * there are none, failed test names read from the log. Surefire's {@code flakyFailure} elements (a
- * failure that passed on a re-run) count as one failed and one passed run.
+ * Test runs read from a forge's test results (JUnit XML reports, GitLab's parsed test report) and,
+ * when there are none, failed test names read from the log. Surefire's {@code flakyFailure}
+ * elements (a failure that passed on a re-run) count as one failed and one passed run. Every path
+ * names a test with {@link #testId}, so a test keeps one history across forges.
  */
 public final class TestRuns {
   /** One observed run of one test: {@code Class.method} or {@code file::test}. */
@@ -36,39 +37,33 @@ public final class TestRuns {
 
   private TestRuns() {}
 
-  /** Runs in a JUnit XML report; malformed XML gives none rather than an error. */
-  public static List<Run> fromJUnitXml(String xml) {
+  /**
+   * The id a test is kept under, whichever forge or report named it: {@code classname.name}, or the
+   * name alone when the report gives no class (jest, go).
+   */
+  public static String testId(String className, String name) {
+    return className == null || className.isBlank() ? name : className + "." + name;
+  }
+
+  /** Runs in a forge's test results; skipped test cases did not run and are left out. */
+  public static List<Run> fromResults(List<TestResult> results) {
     List<Run> out = new ArrayList<>();
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      var b = f.newDocumentBuilder();
-      b.setErrorHandler(null);
-      var doc = b.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-      NodeList cases = doc.getElementsByTagName("testcase");
-      for (int i = 0; i < cases.getLength(); i++) {
-        Element tc = (Element) cases.item(i);
-        String cls = tc.getAttribute("classname");
-        String id = cls.isEmpty() ? tc.getAttribute("name") : cls + "." + tc.getAttribute("name");
-        if (tc.getElementsByTagName("skipped").getLength() > 0) {
-          continue;
-        }
-        int flaky =
-            tc.getElementsByTagName("flakyFailure").getLength()
-                + tc.getElementsByTagName("flakyError").getLength();
-        boolean failed =
-            tc.getElementsByTagName("failure").getLength() > 0
-                || tc.getElementsByTagName("error").getLength() > 0;
-        for (int k = 0; k < flaky; k++) {
-          out.add(new Run(id, false));
-        }
-        out.add(new Run(id, !failed));
+    for (TestResult r : results) {
+      if (r.status() != TestResult.Status.SKIPPED) {
+        out.add(new Run(testId(r.className(), r.name()), r.status() == TestResult.Status.PASSED));
       }
-    } catch (Exception e) {
-      return List.of();
     }
     return out;
+  }
+
+  /** Runs in a JUnit XML report; malformed XML gives none rather than an error. */
+  public static List<Run> fromJUnitXml(String xml) {
+    try {
+      return fromResults(
+          JUnitXml.read(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail
+    }
   }
 
   /** The tests a log names as failed, each once, in order. */

@@ -223,6 +223,6 @@ class GitHubFaultsIT {
         "");
     Forge.JobLog log = forge.failedJobLogs(new RunRef(GitHubForgeIT.REPO, "30433642", 1)).get(0);
     assertThatThrownBy(() -> log.log().open())
-        .hasMessageContaining("refusing to follow a log redirect to http://169.254.169.254");
+        .hasMessageContaining("refusing to follow a download redirect to http://169.254.169.254");
   }
 }

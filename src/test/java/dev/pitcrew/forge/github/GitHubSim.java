@@ -90,6 +90,9 @@ final class GitHubSim implements AutoCloseable {
   final Map<String, String> variables = new LinkedHashMap<>();
   final List<ObjectNode> issues = new ArrayList<>();
   final Map<String, String> tokensIssued = new LinkedHashMap<>();
+  final Map<String, ObjectNode> attempts = new HashMap<>();
+  final Map<String, List<ObjectNode>> artifacts = new HashMap<>();
+  final Map<String, byte[]> artifactZips = new HashMap<>();
   String installationId = "1";
 
   /** How many head_sha lookups answer "no run yet" before the runs show up. */
@@ -189,6 +192,48 @@ final class GitHubSim implements AutoCloseable {
     return run;
   }
 
+  /**
+   * A new attempt of a run that started at {@code startedAt}: {@code attempts/N} answers it and the
+   * run itself now shows it as the latest, as after a re-run.
+   */
+  ObjectNode addAttempt(String id, int attempt, String startedAt, String conclusion) {
+    ObjectNode before = runs.get(id);
+    attempts.putIfAbsent(id + "/" + before.path("run_attempt").asInt(), before);
+    ObjectNode run = before.deepCopy();
+    run.put("run_attempt", attempt);
+    run.put("run_started_at", startedAt);
+    run.put("status", "completed");
+    run.put("conclusion", conclusion);
+    attempts.put(id + "/" + attempt, run);
+    runs.put(id, run);
+    return run;
+  }
+
+  /**
+   * An artifact of a run (GitHub's documented example, patched), uploaded a minute after the run's
+   * latest attempt started; its zip is served from the blob server, as GitHub redirects there.
+   */
+  ObjectNode addArtifact(String runId, long id, String name, byte[] zip) {
+    ObjectNode a =
+        (ObjectNode) example("actions/list-workflow-run-artifacts").path("artifacts").get(0);
+    a.put("id", id);
+    a.put("name", name);
+    a.put("size_in_bytes", zip.length);
+    a.put("expired", false);
+    a.put(
+        "created_at",
+        java.time.Instant.parse(runs.get(runId).path("run_started_at").asText())
+            .plusSeconds(60)
+            .toString());
+    a.put(
+        "archive_download_url",
+        "https://api.github.com/repos/octocat/Hello-World/actions/artifacts/" + id + "/zip");
+    ((ObjectNode) a.path("workflow_run")).put("id", Long.parseLong(runId));
+    artifacts.computeIfAbsent(runId, k -> new ArrayList<>()).add(a);
+    artifactZips.put(String.valueOf(id), zip);
+    return a;
+  }
+
   void addBranch(String branch, Map<String, String> files) {
     String sha = commit(null, files, "initial");
     refs.put(branch, sha);
@@ -244,6 +289,9 @@ final class GitHubSim implements AutoCloseable {
       }
     } else if (z.matches() && runArchives.containsKey(z.group(1))) {
       body = runArchives.get(z.group(1));
+    } else if ((z = Pattern.compile("/artifacts/(\\d+)").matcher(path)).matches()
+        && artifactZips.containsKey(z.group(1))) {
+      body = artifactZips.get(z.group(1));
     } else {
       send(ex, 404, "{\"message\":\"blob not found\"}");
       return;
@@ -391,6 +439,10 @@ final class GitHubSim implements AutoCloseable {
     }
     if (m.equals("GET")
         && (x = match(repo + "/actions/runs/(\\d+)(?:/attempts/(\\d+))?", p)) != null) {
+      ObjectNode attempt = attempts.get(x.group(3) + "/" + x.group(4));
+      if (attempt != null) {
+        return Answer.json(200, attempt);
+      }
       ObjectNode run = runs.get(x.group(3));
       return run == null ? Answer.notFound() : Answer.json(200, run);
     }
@@ -428,6 +480,35 @@ final class GitHubSim implements AutoCloseable {
         return Answer.notFound();
       }
       return new Answer(302, "", Map.of("Location", blobBase() + "/archives/" + x.group(3)));
+    }
+    if (m.equals("GET") && (x = match(repo + "/actions/runs/(\\d+)/artifacts", p)) != null) {
+      if (!runs.containsKey(x.group(3))) {
+        return Answer.notFound();
+      }
+      List<ObjectNode> all = artifacts.getOrDefault(x.group(3), List.of());
+      int perPage = Integer.parseInt(q.getOrDefault("per_page", "30"));
+      int from = (Integer.parseInt(q.getOrDefault("page", "1")) - 1) * perPage;
+      ObjectNode page = example("actions/list-workflow-run-artifacts");
+      page.put("total_count", all.size());
+      ArrayNode arr = page.putArray("artifacts");
+      all.stream().skip(from).limit(perPage).forEach(arr::add);
+      return Answer.json(200, page);
+    }
+    if (m.equals("GET") && (x = match(repo + "/actions/artifacts/(\\d+)/zip", p)) != null) {
+      for (List<ObjectNode> list : artifacts.values()) {
+        for (ObjectNode a : list) {
+          if (a.path("id").asText().equals(x.group(3))) {
+            if (a.path("expired").asBoolean()) {
+              return new Answer(410, "{\"message\":\"Artifact has expired\"}", Map.of());
+            }
+            return new Answer(
+                302,
+                "",
+                Map.of("Location", blobBase() + "/artifacts/" + x.group(3) + "?sig=signed"));
+          }
+        }
+      }
+      return Answer.notFound();
     }
     if (m.equals("GET") && q.containsKey("head_sha") && lateRunLookups > 0) {
       lateRunLookups--; // GitHub has not created the push's runs yet

@@ -41,6 +41,7 @@ final class GitLabSim implements AutoCloseable {
           "GET /projects/:id/pipelines/:pipeline_id",
           "GET /projects/:id/pipelines/:pipeline_id/jobs",
           "POST /projects/:id/pipelines/:pipeline_id/retry",
+          "GET /projects/:id/pipelines/:pipeline_id/test_report",
           "GET /projects/:id/jobs/:job_id",
           "GET /projects/:id/jobs/:job_id/trace",
           "POST /projects/:id/jobs/:job_id/retry",
@@ -97,6 +98,7 @@ final class GitLabSim implements AutoCloseable {
   final Map<String, List<String>> notes = new HashMap<>();
   final Map<String, String> variables = new LinkedHashMap<>();
   final List<ObjectNode> issues = new ArrayList<>();
+  final Map<String, ObjectNode> testReports = new HashMap<>();
   int retries;
 
   /** How many sha lookups answer "no pipeline yet" before the pipelines show up. */
@@ -157,6 +159,30 @@ final class GitLabSim implements AutoCloseable {
     }
     jobs.put(id, js);
     return p;
+  }
+
+  /**
+   * The pipeline's test report as GitLab answers it after parsing the jobs' JUnit XML (the
+   * documented example, patched): one suite of test cases given as classname, name, status triples.
+   * A second call replaces the report, as a retry's jobs replace the report GitLab shows.
+   */
+  ObjectNode addTestReport(String pipelineId, String suite, String... classNameStatus) {
+    ObjectNode report = payload("test_report");
+    ObjectNode s = (ObjectNode) report.path("test_suites").get(0);
+    ObjectNode example = (ObjectNode) s.path("test_cases").get(0);
+    ArrayNode cases = s.putArray("test_cases");
+    for (int i = 0; i < classNameStatus.length; i += 3) {
+      ObjectNode c = example.deepCopy();
+      c.put("classname", classNameStatus[i]);
+      c.put("name", classNameStatus[i + 1]);
+      c.put("status", classNameStatus[i + 2]);
+      cases.add(c);
+    }
+    s.put("name", suite);
+    s.put("total_count", cases.size());
+    report.put("total_count", cases.size());
+    testReports.put(pipelineId, report);
+    return report;
   }
 
   void addBranch(String name, Map<String, String> files) {
@@ -289,6 +315,19 @@ final class GitLabSim implements AutoCloseable {
     if (m.equals("GET") && (x = match(proj + "/pipelines/(\\d+)", p)) != null) {
       ObjectNode pl = pipelines.get(x.group(2));
       return pl == null ? NOT_FOUND : ok(pl);
+    }
+    if (m.equals("GET") && (x = match(proj + "/pipelines/(\\d+)/test_report", p)) != null) {
+      if (!pipelines.containsKey(x.group(2))) {
+        return NOT_FOUND;
+      }
+      ObjectNode report = testReports.get(x.group(2));
+      if (report == null) {
+        // a pipeline whose jobs declared no junit report: GitLab answers an empty report
+        report = payload("test_report");
+        report.putArray("test_suites");
+        report.put("total_count", 0).put("success_count", 0).put("total_time", 0);
+      }
+      return ok(report);
     }
     if (m.equals("GET") && (x = match(proj + "/pipelines/(\\d+)/jobs", p)) != null) {
       ArrayNode arr = JSON.createArrayNode();

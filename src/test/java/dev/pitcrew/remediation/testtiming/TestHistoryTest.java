@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pitcrew.forge.RepoRef;
 import dev.pitcrew.forge.Run;
 import dev.pitcrew.forge.RunRef;
+import dev.pitcrew.forge.TestResult;
 import dev.pitcrew.forge.local.LocalForge;
 import dev.pitcrew.logs.LogSource;
 import dev.pitcrew.remediation.Fixtures;
@@ -14,6 +15,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +72,29 @@ class TestHistoryTest {
   }
 
   @Test
+  void aReportOverTheCapKeepsItsFailuresAndDropsPasses() throws Exception {
+    RunRef run = new RunRef(Fixtures.REPO, "9", 1);
+    List<TestResult> results = new ArrayList<>();
+    for (int i = 0; i < TestHistory.MAX_TESTS_PER_RUN + 500; i++) {
+      results.add(new TestResult("com.acme.BigTest", "passes" + i, TestResult.Status.PASSED));
+    }
+    results.add(new TestResult("com.acme.BigTest", "retries", TestResult.Status.FAILED));
+    results.add(new TestResult("com.acme.BigTest", "retries", TestResult.Status.PASSED));
+    results.add(new TestResult("com.acme.BigTest", "fails", TestResult.Status.FAILED));
+    forge.testResults.put(run.key(), results);
+
+    assertThat(history.observeFailedRun(forge, run, log("")))
+        .isEqualTo(TestHistory.MAX_TESTS_PER_RUN);
+    assertThat(tracker.failedIn(REPO, run.key()))
+        .containsExactlyInAnyOrder("com.acme.BigTest.retries", "com.acme.BigTest.fails");
+    // Surefire's "failed, then passed" in one run stays in that order: one failure, one pass
+    assertThat(tracker.flakiness(REPO, "com.acme.BigTest.retries"))
+        .isEqualTo(new FlakinessTracker.Flakiness(2, 1));
+    assertThat(tracker.flakiness(REPO, "com.acme.BigTest.passes0").runs()).isOne();
+    assertThat(tracker.flakiness(REPO, "com.acme.BigTest.passes2400").runs()).isZero();
+  }
+
+  @Test
   void hugeOrBlankTestNamesAreNotRecorded() throws Exception {
     RunRef run = new RunRef(Fixtures.REPO, "8", 1);
     String longName = "FAILED tests/" + "x".repeat(600) + ".py::test_a - boom\n";
@@ -102,7 +128,10 @@ class TestHistoryTest {
           lab.createRepository("acme/cart", Map.of(".github/workflows/ci.yml", workflow), "init");
       Run run = lab.awaitCompletion(lab.trigger(repo, "main").get(0), Duration.ofSeconds(60));
       assertThat(run.outcome()).isEqualTo("failed");
-      assertThat(lab.junitReports(run.ref())).singleElement().asString().contains("removesAnItem");
+      assertThat(lab.testResults(run.ref()))
+          .containsExactly(
+              new TestResult("com.acme.CartTest", "addsAnItem", TestResult.Status.PASSED),
+              new TestResult("com.acme.CartTest", "removesAnItem", TestResult.Status.FAILED));
       LogSource log = lab.failedJobLogs(run.ref()).get(0).log();
       assertThat(history.observeFailedRun(lab, run.ref(), log)).isEqualTo(2);
       String key = TestHistory.repositoryKey(repo);
