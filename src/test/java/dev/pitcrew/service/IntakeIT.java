@@ -216,6 +216,47 @@ class IntakeIT {
     assertThat(jobs).isZero();
   }
 
+  /**
+   * R9 of the threat model, for deliveries that do carry a valid signature (a leaked secret, or a
+   * bug upstream): deep nesting, invalid UTF-8, truncated and odd JSON, huge numbers and strings
+   * are answered 400 with a reason, never a 5xx, and the service stays healthy.
+   */
+  @Test
+  void hostileSignedPayloadsAre400NeverA5xx() {
+    Map<String, byte[]> hostile = new LinkedHashMap<>();
+    hostile.put("10,000-deep arrays", ("[".repeat(10_000) + "]".repeat(10_000)).getBytes());
+    hostile.put(
+        "10,000-deep objects",
+        ("{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)).getBytes(StandardCharsets.UTF_8));
+    hostile.put(
+        "invalid UTF-8",
+        new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+    hostile.put("truncated", "{\"action\":\"completed\",\"workflow_run\":{".getBytes());
+    hostile.put("empty", new byte[0]);
+    hostile.put("top-level array", "[1,2,3]".getBytes());
+    hostile.put("top-level string", "\"workflow_run\"".getBytes());
+    hostile.put("null", "null".getBytes());
+    hostile.put(
+        "a huge number for the run id",
+        "{\"action\":\"completed\",\"workflow_run\":{\"id\":1e999999999}}".getBytes());
+    List<String> wrong = new ArrayList<>();
+    int n = 0;
+    for (var h : hostile.entrySet()) {
+      var r = http.github(OLD, "workflow_run", "hostile-" + n++, h.getValue());
+      if (r.status() != 400 || r.json() == null || r.json().path("reason").asText().isBlank()) {
+        wrong.add(
+            h.getKey()
+                + ": "
+                + r.status()
+                + " "
+                + r.text().substring(0, Math.min(200, r.text().length())));
+      }
+    }
+    assertThat(wrong).as("hostile payloads not answered 400 with a reason").isEmpty();
+    assertThat(service.inbox().count()).isZero();
+    assertThat(http.get("/health", Map.of()).status()).isEqualTo(200);
+  }
+
   @Test
   void malformedBodiesAndMissingHeadersAre400WithTheReason() {
     var notJson =
