@@ -37,15 +37,16 @@ public final class DashboardBench {
       int bytes,
       double statsMs,
       double statsMaxMs,
-      double statsCpuMs) {
+      double statsCpuMs,
+      double statsAllocatedMb) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
           "dashboard bench: %,d actions in %s (seeded in %.1f s): GET / median %.1f ms (slowest"
               + " %.1f ms, this JVM's CPU %.1f ms, %,d bytes), GET /actions?page=2000 median %.1f ms,"
-              + " GET /api/stats median %.1f ms (slowest %.1f ms, this JVM's CPU %.1f ms); load"
-              + " average %.1f on %d cores",
+              + " GET /api/stats median %.1f ms (slowest %.1f ms, this JVM's CPU %.1f ms,"
+              + " allocating %.1f MB); load average %.1f on %d cores",
           actions,
           db,
           seedSeconds,
@@ -57,6 +58,7 @@ public final class DashboardBench {
           statsMs,
           statsMaxMs,
           statsCpuMs,
+          statsAllocatedMb,
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           Runtime.getRuntime().availableProcessors());
     }
@@ -130,7 +132,8 @@ public final class DashboardBench {
                 return () -> get(http, base + "/actions?page=" + deep);
               })[rounds / 2];
       double[] statsCpu = new double[rounds];
-      double[] stats = stats(store, statsCpu);
+      double[] statsAllocated = new double[rounds];
+      double[] stats = stats(store, statsCpu, statsAllocated);
       return new Figures(
           db,
           actions,
@@ -142,14 +145,23 @@ public final class DashboardBench {
           bytes[0],
           stats[rounds / 2],
           stats[rounds - 1],
-          statsCpu[rounds / 2]);
+          statsCpu[rounds / 2],
+          statsAllocated[rounds / 2]);
     } finally {
       app.stop();
     }
   }
 
-  /** {@code GET /api/stats} of a service started over the bench's database, as in production. */
-  private static double[] stats(TestStore store, double[] cpu) throws Exception {
+  /**
+   * {@code GET /api/stats} of a service started over the bench's database, as in production; {@code
+   * allocated} gets the sorted megabytes this JVM allocated for each request (all threads: H2 runs
+   * in-process), the memory that loading whole records costs.
+   */
+  private static double[] stats(TestStore store, double[] cpu, double[] allocated)
+      throws Exception {
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    int[] round = {-1}; // the first call is the warm-up
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("stats-bench");
     java.util.Map<String, String> settings = new java.util.HashMap<>(store.serviceSettings());
     settings.put("PITCREW_DATA_DIR", dir.toString());
@@ -174,17 +186,26 @@ public final class DashboardBench {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/api/stats"))
               .header("Authorization", "Bearer bench-token")
               .build();
-      return times(
-          cpu,
-          () -> {
-            store.touch();
-            return () -> {
-              HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-              if (r.statusCode() != 200 || !r.body().contains("\"time_to_remediation\"")) {
-                throw new IllegalStateException("/api/stats answered " + r.statusCode());
-              }
-            };
-          });
+      double[] ms =
+          times(
+              cpu,
+              () -> {
+                store.touch();
+                return () -> {
+                  long bytes = threads.getTotalThreadAllocatedBytes();
+                  HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                  bytes = threads.getTotalThreadAllocatedBytes() - bytes;
+                  if (r.statusCode() != 200 || !r.body().contains("\"time_to_remediation\"")) {
+                    throw new IllegalStateException("/api/stats answered " + r.statusCode());
+                  }
+                  if (round[0] >= 0) {
+                    allocated[round[0]] = bytes / 1e6;
+                  }
+                  round[0]++;
+                };
+              });
+      Arrays.sort(allocated);
+      return ms;
     }
   }
 
