@@ -17,11 +17,11 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 /**
  * Counts and sums over the {@code actions} table, computed by the database (H2 or PostgreSQL, same
  * SQL): {@code /api/stats} and the dashboard read these figures instead of loading records, so they
- * stay fast and small with 100,000 actions. Every query but {@link Signals} names only columns of a
- * covering index of migration V2_7 ({@code actions_trend_idx} for a window of {@code created_at},
- * {@code actions_category_idx} for all time), so the database reads a narrow index rather than the
- * wide rows with their evidence and steps. A missing failure category counts as {@code "unknown"},
- * as everywhere else.
+ * stay fast and small with 100,000 actions. Every query names only columns of one covering index
+ * ({@code actions_trend_idx} of migration V2_7 for a window of {@code created_at}, {@code
+ * actions_category_idx} for all time, {@code actions_stats_idx} of V2_9 for the {@link Signals}),
+ * so the database reads a narrow index rather than the wide rows with their evidence and steps. A
+ * missing failure category counts as {@code "unknown"}, as everywhere else.
  */
 public final class ActionTotals {
   /** The UTC day of an action, the same in H2 and PostgreSQL whatever the session time zone. */
@@ -37,9 +37,9 @@ public final class ActionTotals {
   public record Day(LocalDate day, long failures, long autoFixed) {}
 
   /**
-   * The counts that need columns no covering index holds: {@code manual} needed a person (outcome
-   * manual, or escalated); a fix that {@code didNotHold} was a further attempt or its new run
-   * failed; {@code rejectedByPeople} were skipped after asking for approval.
+   * The counts that need the status columns (covered by V2_9's index): {@code manual} needed a
+   * person (outcome manual, or escalated); a fix that {@code didNotHold} was a further attempt or
+   * its new run failed; {@code rejectedByPeople} were skipped after asking for approval.
    */
   public record Signals(long manual, long didNotHold, long rejectedByPeople, long escalated) {}
 
@@ -59,7 +59,15 @@ public final class ActionTotals {
       Signals signals,
       double[] timesToFix) {
     public Window {
-      timesToFix = timesToFix.clone();
+      outcomes = java.util.Collections.unmodifiableMap(outcomes);
+      fixes = List.copyOf(fixes);
+      days = List.copyOf(days);
+    }
+
+    /** A copy: the values stay as the database gave them. */
+    @Override
+    public double[] timesToFix() {
+      return timesToFix.clone();
     }
   }
 
@@ -112,7 +120,8 @@ public final class ActionTotals {
             g ->
                 out.computeIfAbsent(g.category(), k -> new TreeMap<>())
                     .merge(g.outcome(), g.count(), Long::sum));
-    return out;
+    out.replaceAll((c, byOutcome) -> java.util.Collections.unmodifiableMap(byOutcome));
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private record Group(String category, String outcome, long count) {}
