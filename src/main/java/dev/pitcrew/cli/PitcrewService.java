@@ -178,6 +178,7 @@ public final class PitcrewService implements AutoCloseable {
       ApiRoutes api =
           new ApiRoutes(
               incidents,
+              new dev.pitcrew.store.ActionTotals(db.jdbi()),
               audit,
               workflow,
               jobs::runNow,

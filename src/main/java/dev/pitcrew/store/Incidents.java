@@ -392,16 +392,6 @@ public final class Incidents {
         });
   }
 
-  /** Every record since a time, oldest first, for statistics and export. */
-  public List<ActionRecord> since(java.time.Instant from) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("SELECT * FROM actions WHERE created_at >= :from ORDER BY created_at")
-                .bind("from", Sql.utc(from))
-                .map((rs, ctx) -> action(rs))
-                .list());
-  }
-
   private static ActionRecord action(ResultSet rs) throws SQLException {
     return new ActionRecord(
         rs.getString("action_id"),

@@ -6,6 +6,7 @@ import dev.pitcrew.playbook.FailurePattern;
 import dev.pitcrew.playbook.Playbook;
 import dev.pitcrew.playbook.PlaybookCatalog;
 import dev.pitcrew.store.ActionRecord;
+import dev.pitcrew.store.ActionTotals;
 import dev.pitcrew.store.Incidents;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
  */
 public final class ApiRoutes implements Consumer<JavalinConfig> {
   private final Incidents incidents;
+  private final ActionTotals totals;
   private final AuditLog audit;
   private final IncidentWorkflow workflow;
   private final Consumer<String> resume;
@@ -38,6 +40,7 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
 
   public ApiRoutes(
       Incidents incidents,
+      ActionTotals totals,
       AuditLog audit,
       IncidentWorkflow workflow,
       Consumer<String> resume,
@@ -47,6 +50,7 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
       Clock clock) {
     this(
         incidents,
+        totals,
         audit,
         workflow,
         resume,
@@ -58,11 +62,13 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
   }
 
   /**
+   * @param totals the database's counts over the actions, from which {@code /api/stats} is made
    * @param llmCalls the language model's consultations since an instant, for the {@code llm}
    *     section of {@code /api/stats}
    */
   public ApiRoutes(
       Incidents incidents,
+      ActionTotals totals,
       AuditLog audit,
       IncidentWorkflow workflow,
       Consumer<String> resume,
@@ -74,6 +80,7 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
           llmCalls) {
     this.llmCalls = llmCalls;
     this.incidents = incidents;
+    this.totals = totals;
     this.audit = audit;
     this.workflow = workflow;
     this.resume = resume;
@@ -225,7 +232,7 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
       bad(ctx, "since must be an ISO date (2026-11-01) or instant (2026-11-01T00:00:00Z)");
       return;
     }
-    Map<String, Object> out = Stats.compute(incidents.since(since), since, minutesSaved);
+    Map<String, Object> out = Stats.compute(totals.window(since), since, minutesSaved);
     out.put("llm", Stats.llm(llmCalls.apply(since)));
     ctx.json(out);
   }

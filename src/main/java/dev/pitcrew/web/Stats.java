@@ -1,95 +1,67 @@
 package dev.pitcrew.web;
 
 import dev.pitcrew.metrics.TimeSaved;
-import dev.pitcrew.store.ActionRecord;
+import dev.pitcrew.store.ActionTotals;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The figures of {@code /api/stats}, computed from execution-history records: pure, so the numbers
- * are tested without a server.
+ * The figures of {@code /api/stats}, assembled from the totals the database computes ({@link
+ * ActionTotals}): no record is loaded, so the endpoint stays fast and small with 100,000 actions,
+ * and the assembly is pure, so the numbers are tested without a server.
  */
 public final class Stats {
   private Stats() {}
 
   /** Success is a verified fix; failure a fix that did not hold or an escalation. */
   public static Map<String, Object> compute(
-      List<ActionRecord> records, Instant since, Map<String, Double> minutesSaved) {
+      ActionTotals.Window window, Instant since, Map<String, Double> minutesSaved) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("since", since.toString());
-    out.put("total", records.size());
-    out.put("success_rate", rate(records));
-    Map<String, List<ActionRecord>> byCat = new TreeMap<>();
-    for (ActionRecord r : records) {
-      byCat
-          .computeIfAbsent(
-              r.failureCategory() == null ? "unknown" : r.failureCategory(), k -> new ArrayList<>())
-          .add(r);
-    }
+    long total = 0;
+    Map<String, Long> all = new java.util.HashMap<>();
     Map<String, Object> cats = new LinkedHashMap<>();
-    byCat.forEach(
-        (c, rs) -> {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("total", rs.size());
-          m.put("succeeded", rs.stream().filter(r -> "success".equals(r.outcome())).count());
-          m.put("success_rate", rate(rs));
-          cats.put(c, m);
-        });
+    for (var c : window.outcomes().entrySet()) {
+      Map<String, Long> byOutcome = c.getValue();
+      long n = byOutcome.values().stream().mapToLong(Long::longValue).sum();
+      total += n;
+      byOutcome.forEach((o, k) -> all.merge(o, k, Long::sum));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("total", n);
+      m.put("succeeded", byOutcome.getOrDefault("success", 0L));
+      m.put("success_rate", rate(byOutcome));
+      cats.put(c.getKey(), m);
+    }
+    out.put("total", total);
+    out.put("success_rate", rate(all));
     out.put("by_category", cats);
-    long autoFixed =
-        records.stream().filter(r -> r.autoFixApplied() && "success".equals(r.outcome())).count();
-    long manual =
-        records.stream()
-            .filter(r -> "manual".equals(r.outcome()) || "escalated".equals(r.status()))
-            .count();
-    out.put("auto_fixed", autoFixed);
-    out.put("manual", manual);
-    List<Double> ttf =
-        records.stream().map(ActionRecord::timeToFix).filter(t -> t != null).sorted().toList();
+    out.put("auto_fixed", window.fixes().stream().mapToLong(TimeSaved.Fixes::count).sum());
+    out.put("manual", window.signals().manual());
+    double[] ttf = window.timesToFix();
     Map<String, Object> time = new LinkedHashMap<>();
-    time.put("count", ttf.size());
+    time.put("count", ttf.length);
     time.put("median_s", percentile(ttf, 0.5));
     time.put("p90_s", percentile(ttf, 0.9));
-    time.put(
-        "mean_s",
-        ttf.isEmpty() ? null : ttf.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+    time.put("mean_s", ttf.length == 0 ? null : Arrays.stream(ttf).average().orElse(0));
     out.put("time_to_remediation", time);
     // the one definition the dashboard uses too: manual effort minus the automatic time
-    List<TimeSaved.Fixes> fixes = new ArrayList<>();
-    for (ActionRecord r : records) {
-      if (r.autoFixApplied() && "success".equals(r.outcome())) {
-        fixes.add(
-            new TimeSaved.Fixes(
-                r.failureCategory() == null ? "unknown" : r.failureCategory(),
-                1,
-                TimeSaved.seconds(r.timeToFix())));
-      }
-    }
     out.put(
-        "time_saved_minutes", TimeSaved.minutes(TimeSaved.fromMinutes(minutesSaved).saved(fixes)));
-    Map<LocalDate, Integer> perDay = new TreeMap<>();
-    for (ActionRecord r : records) {
-      perDay.merge(r.timestamp().atZone(ZoneOffset.UTC).toLocalDate(), 1, Integer::sum);
-    }
+        "time_saved_minutes",
+        TimeSaved.minutes(TimeSaved.fromMinutes(minutesSaved).saved(window.fixes())));
     List<Map<String, Object>> trend = new ArrayList<>();
-    perDay.forEach((d, n) -> trend.add(Map.of("day", d.toString(), "failures", n)));
+    for (ActionTotals.Day d : window.days()) {
+      trend.add(Map.of("day", d.day().toString(), "failures", d.failures()));
+    }
     out.put("failure_trend", trend);
     Map<String, Object> fp = new LinkedHashMap<>();
-    fp.put(
-        "fix_did_not_hold",
-        records.stream()
-            .filter(r -> r.attempt() > 1 || "failed".equals(r.newPipelineStatus()))
-            .count());
-    fp.put(
-        "rejected_by_people",
-        records.stream().filter(r -> r.approvalRequired() && "skipped".equals(r.status())).count());
-    fp.put("escalated", records.stream().filter(r -> "escalated".equals(r.status())).count());
+    fp.put("fix_did_not_hold", window.signals().didNotHold());
+    fp.put("rejected_by_people", window.signals().rejectedByPeople());
+    fp.put("escalated", window.signals().escalated());
     out.put("false_positive_signals", fp);
     return out;
   }
@@ -129,21 +101,20 @@ public final class Stats {
     return cs.stream().filter(c -> outcome.equals(c.outcome())).count();
   }
 
-  private static Double rate(List<ActionRecord> rs) {
-    long ok = rs.stream().filter(r -> "success".equals(r.outcome())).count();
-    long decided =
-        rs.stream()
-            .filter(r -> "success".equals(r.outcome()) || "failure".equals(r.outcome()))
-            .count();
+  /** Successes among the actions that were decided (succeeded or failed); null before any was. */
+  private static Double rate(Map<String, Long> byOutcome) {
+    long ok = byOutcome.getOrDefault("success", 0L);
+    long decided = ok + byOutcome.getOrDefault("failure", 0L);
     return decided == 0 ? null : Math.round(1000.0 * ok / decided) / 1000.0;
   }
 
-  static Double percentile(List<Double> sorted, double p) {
-    if (sorted.isEmpty()) {
+  /** The nearest-rank percentile of ascending values; null when there are none. */
+  static Double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
       return null;
     }
-    int i = (int) Math.ceil(p * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
   /** Default manual minutes per category, overridable with PITCREW_MINUTES_SAVED_<CATEGORY>. */

@@ -2,12 +2,12 @@ package dev.pitcrew.web.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.store.ActionTotals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -36,11 +36,13 @@ public final class SqlDashboardData implements DashboardData {
           + " risk_level, status, outcome, playbook_used, evidence";
 
   private final DataSource db;
+  private final ActionTotals totals;
   private final Clock clock;
   private final dev.pitcrew.metrics.TimeSaved effort;
 
   public SqlDashboardData(DataSource db, Clock clock, dev.pitcrew.metrics.TimeSaved effort) {
     this.db = db;
+    this.totals = new ActionTotals(org.jdbi.v3.core.Jdbi.create(db));
     this.clock = clock;
     this.effort = effort;
   }
@@ -52,50 +54,38 @@ public final class SqlDashboardData implements DashboardData {
     }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     LocalDate first = today.minusDays(days - 1L);
-    // the UTC day, the same in H2 and PostgreSQL whatever the session time zone
-    String day = "CAST(created_at AT TIME ZONE 'UTC' AS DATE)";
-    String sql =
-        "SELECT "
-            + day
-            + " AS d, COUNT(*) AS n,"
-            + " SUM(CASE WHEN auto_fix_applied AND outcome = 'success' THEN 1 ELSE 0 END) AS f"
-            + " FROM actions WHERE created_at >= ? GROUP BY "
-            + day;
-    Map<LocalDate, long[]> byDay = new HashMap<>();
-    query(
-        sql,
-        ps -> ps.setObject(1, first.atStartOfDay().atOffset(ZoneOffset.UTC)),
-        rs ->
-            byDay.put(
-                rs.getObject("d", LocalDate.class), new long[] {rs.getLong("n"), rs.getLong("f")}));
+    Map<LocalDate, ActionTotals.Day> byDay = new HashMap<>();
+    for (ActionTotals.Day d :
+        totals(() -> totals.days(first.atStartOfDay().toInstant(ZoneOffset.UTC)))) {
+      byDay.put(d.day(), d);
+    }
     List<DayCount> out = new ArrayList<>(days);
     for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
-      long[] v = byDay.getOrDefault(d, new long[2]);
-      out.add(new DayCount(d, v[0], v[1]));
+      ActionTotals.Day v = byDay.get(d);
+      out.add(new DayCount(d, v == null ? 0 : v.failures(), v == null ? 0 : v.autoFixed()));
     }
     return out;
   }
 
   @Override
   public List<CategoryStats> categories() {
-    // grouped by the index's own columns (actions_category_idx); folded into categories here
+    // every action, so grouped over actions_category_idx
     Map<String, long[]> byCategory = new HashMap<>();
-    query(
-        "SELECT failure_category AS c, outcome AS o, COUNT(*) AS n FROM actions"
-            + " GROUP BY failure_category, outcome",
-        ps -> {},
-        rs -> {
-          String c = rs.getString("c") == null ? "unknown" : rs.getString("c");
-          long[] v = byCategory.computeIfAbsent(c, k -> new long[4]);
-          long n = rs.getLong("n");
-          v[0] += n;
-          switch (nz(rs.getString("o"))) {
-            case "success" -> v[1] += n;
-            case "failure" -> v[2] += n;
-            case "manual" -> v[3] += n;
-            default -> {}
-          }
-        });
+    totals(() -> totals.outcomes(Optional.empty()))
+        .forEach(
+            (c, outcomes) -> {
+              long[] v = byCategory.computeIfAbsent(c, k -> new long[4]);
+              outcomes.forEach(
+                  (o, n) -> {
+                    v[0] += n;
+                    switch (nz(o)) {
+                      case "success" -> v[1] += n;
+                      case "failure" -> v[2] += n;
+                      case "manual" -> v[3] += n;
+                      default -> {}
+                    }
+                  });
+            });
     List<CategoryStats> out = new ArrayList<>();
     byCategory.forEach((c, v) -> out.add(new CategoryStats(c, v[0], v[1], v[2], v[3])));
     out.sort(
@@ -111,30 +101,13 @@ public final class SqlDashboardData implements DashboardData {
    */
   @Override
   public DashboardData.TimeSaved timeSaved() {
-    List<dev.pitcrew.metrics.TimeSaved.Fixes> fixes = new ArrayList<>();
-    long[] count = {0};
-    query(
-        "SELECT failure_category AS c, COUNT(*) AS n, SUM(time_to_fix) AS t FROM actions"
-            + " WHERE created_at >= ? AND outcome = 'success' AND auto_fix_applied = TRUE"
-            + " GROUP BY failure_category",
-        ps ->
-            ps.setObject(
-                1,
-                clock
-                    .instant()
-                    .minus(dev.pitcrew.metrics.TimeSaved.WINDOW)
-                    .atOffset(ZoneOffset.UTC)),
-        rs -> {
-          long n = rs.getLong("n");
-          double t = rs.getDouble("t");
-          fixes.add(
-              new dev.pitcrew.metrics.TimeSaved.Fixes(
-                  rs.getString("c") == null ? "unknown" : rs.getString("c"),
-                  n,
-                  Duration.ofMillis(Math.round(t * 1000))));
-          count[0] += n;
-        });
-    return new DashboardData.TimeSaved(effort.saved(fixes), count[0]);
+    List<dev.pitcrew.metrics.TimeSaved.Fixes> fixes =
+        totals(
+            () ->
+                totals.automaticFixes(clock.instant().minus(dev.pitcrew.metrics.TimeSaved.WINDOW)));
+    return new DashboardData.TimeSaved(
+        effort.saved(fixes),
+        fixes.stream().mapToLong(dev.pitcrew.metrics.TimeSaved.Fixes::count).sum());
   }
 
   @Override
@@ -382,11 +355,20 @@ public final class SqlDashboardData implements DashboardData {
     }
   }
 
+  /** The figures {@link ActionTotals} shares with {@code /api/stats}, its failures as ours. */
+  private static <T> T totals(java.util.function.Supplier<T> figures) {
+    try {
+      return figures.get();
+    } catch (org.jdbi.v3.core.JdbiException e) {
+      throw new DashboardUnavailable(e);
+    }
+  }
+
   /** The store could not answer; the page says so with a 503 instead of a stack trace. */
   public static final class DashboardUnavailable extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    DashboardUnavailable(SQLException e) {
+    DashboardUnavailable(Exception e) {
       super("the database cannot answer right now (" + e.getMessage() + ")", e);
     }
   }

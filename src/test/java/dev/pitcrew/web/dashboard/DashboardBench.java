@@ -12,8 +12,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How long {@code GET /} and {@code GET /actions?page=N} take with many actions, in embedded H2 or
- * in PostgreSQL. A figure to watch, not a test: {@link DashboardBenchIT} prints it, so run
+ * How long {@code GET /}, {@code GET /actions?page=N} and {@code GET /api/stats} (the last 30 days,
+ * through {@code pitcrew serve}'s own routes) take with many actions, in embedded H2 or in
+ * PostgreSQL. A figure to watch, not a test: {@link DashboardBenchIT} prints it, so run
  *
  * <pre>
  * ./mvnw -B -o -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DashboardBenchIT \
@@ -33,14 +34,19 @@ public final class DashboardBench {
       double overviewMaxMs,
       double overviewCpuMs,
       double deepPageMs,
-      int bytes) {
+      int bytes,
+      double statsMs,
+      double statsMaxMs,
+      double statsCpuMs,
+      double statsAllocatedMb) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
           "dashboard bench: %,d actions in %s (seeded in %.1f s): GET / median %.1f ms (slowest"
-              + " %.1f ms, this JVM's CPU %.1f ms, %,d bytes), GET /actions?page=2000 median %.1f ms; load average %.1f"
-              + " on %d cores",
+              + " %.1f ms, this JVM's CPU %.1f ms, %,d bytes), GET /actions?page=2000 median %.1f ms,"
+              + " GET /api/stats median %.1f ms (slowest %.1f ms, this JVM's CPU %.1f ms,"
+              + " allocating %.1f MB); load average %.1f on %d cores",
           actions,
           db,
           seedSeconds,
@@ -49,6 +55,10 @@ public final class DashboardBench {
           overviewCpuMs,
           bytes,
           deepPageMs,
+          statsMs,
+          statsMaxMs,
+          statsCpuMs,
+          statsAllocatedMb,
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           Runtime.getRuntime().availableProcessors());
     }
@@ -121,6 +131,9 @@ public final class DashboardBench {
                 store.touch();
                 return () -> get(http, base + "/actions?page=" + deep);
               })[rounds / 2];
+      double[] statsCpu = new double[rounds];
+      double[] statsAllocated = new double[rounds];
+      double[] stats = stats(store, statsCpu, statsAllocated);
       return new Figures(
           db,
           actions,
@@ -129,9 +142,70 @@ public final class DashboardBench {
           overview[rounds - 1],
           cpu[rounds / 2],
           page,
-          bytes[0]);
+          bytes[0],
+          stats[rounds / 2],
+          stats[rounds - 1],
+          statsCpu[rounds / 2],
+          statsAllocated[rounds / 2]);
     } finally {
       app.stop();
+    }
+  }
+
+  /**
+   * {@code GET /api/stats} of a service started over the bench's database, as in production; {@code
+   * allocated} gets the sorted megabytes this JVM allocated for each request (all threads: H2 runs
+   * in-process), the memory that loading whole records costs.
+   */
+  private static double[] stats(TestStore store, double[] cpu, double[] allocated)
+      throws Exception {
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    int[] round = {-1}; // the first call is the warm-up
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("stats-bench");
+    java.util.Map<String, String> settings = new java.util.HashMap<>(store.serviceSettings());
+    settings.put("PITCREW_DATA_DIR", dir.toString());
+    settings.put("PITCREW_API_TOKEN", "bench-token");
+    var playbooks = dev.pitcrew.playbook.PlaybookLoader.loadDefault(java.util.List.of());
+    var parts =
+        new dev.pitcrew.cli.PitcrewService.Parts(
+            java.util.List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            java.util.List.of(),
+            new dev.pitcrew.diagnosis.Diagnoser(
+                new dev.pitcrew.diagnosis.rules.RuleEngine(playbooks.catalog()),
+                java.util.List.of()),
+            playbooks.catalog(),
+            Clock.systemUTC());
+    try (var service =
+        dev.pitcrew.cli.PitcrewService.start(
+            dev.pitcrew.config.PitcrewConfig.of(settings), parts, "127.0.0.1", 0)) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/api/stats"))
+              .header("Authorization", "Bearer bench-token")
+              .build();
+      double[] ms =
+          times(
+              cpu,
+              () -> {
+                store.touch();
+                return () -> {
+                  long bytes = threads.getTotalThreadAllocatedBytes();
+                  HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                  bytes = threads.getTotalThreadAllocatedBytes() - bytes;
+                  if (r.statusCode() != 200 || !r.body().contains("\"time_to_remediation\"")) {
+                    throw new IllegalStateException("/api/stats answered " + r.statusCode());
+                  }
+                  if (round[0] >= 0) {
+                    allocated[round[0]] = bytes / 1e6;
+                  }
+                  round[0]++;
+                };
+              });
+      Arrays.sort(allocated);
+      return ms;
     }
   }
 

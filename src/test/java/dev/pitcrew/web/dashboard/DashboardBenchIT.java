@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardBenchIT {
   @Test
-  void benchmarkRendersTheOverviewAndADeepPageAndPrintsTheFigure() throws Exception {
+  void benchmarkRendersTheOverviewADeepPageAndTheStatsAndPrintsTheFigure() throws Exception {
     int actions = Integer.getInteger("bench.actions", 1000);
     String db = System.getProperty("bench.db", "h2");
     var f = DashboardBench.run(db, actions, Integer.getInteger("bench.rounds", 5));
     System.out.println(f);
     assertThat(f.actions()).isEqualTo(actions);
     assertThat(f.bytes()).isGreaterThan(5000);
+    assertThat(f.statsMs()).isPositive();
     assertThat(f.toString())
         .startsWith(String.format(java.util.Locale.ROOT, "dashboard bench: %,d actions", actions));
   }

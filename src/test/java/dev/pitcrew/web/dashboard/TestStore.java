@@ -42,6 +42,7 @@ final class TestStore {
     ds.setURL("jdbc:h2:mem:dash-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     ds.setUser("sa");
     TestStore s = new TestStore(ds);
+    s.url = ds.getURL();
     s.schema();
     return s;
   }
@@ -66,6 +67,21 @@ final class TestStore {
   }
 
   private java.util.Map<String, String> settings;
+  private String url;
+
+  /**
+   * The service settings that open this same database, for running {@code pitcrew serve}'s code
+   * over what the store holds.
+   */
+  java.util.Map<String, String> serviceSettings() {
+    if (settings != null) {
+      return settings;
+    }
+    if (url == null) {
+      throw new IllegalStateException("a store over a service's pool has no settings of its own");
+    }
+    return java.util.Map.of("PITCREW_DB_URL", url);
+  }
 
   /** Drops a PostgreSQL database made by {@link #postgres()}; nothing for H2 in memory. */
   void drop() {
