@@ -160,6 +160,24 @@ class DatabaseOutageReliabilityIT {
     long pendingLeft = -1;
     try (Database db = TestDatabases.open(settings)) {
       while (System.nanoTime() - settleStart < Duration.ofSeconds(120).toNanos()) {
+        // read in the order the work happens, so an empty table is not seen before a late row:
+        // a delivery is marked processed after its job is scheduled, and a job is removed after
+        // its last step is recorded; statuses read after both are final
+        pendingLeft =
+            db.jdbi()
+                .withHandle(
+                    h ->
+                        h.createQuery("SELECT COUNT(*) FROM inbox WHERE status = 'PENDING'")
+                            .mapTo(Long.class)
+                            .one());
+        jobsLeft =
+            db.jdbi()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'incident-step'")
+                            .mapTo(Long.class)
+                            .one());
         statuses = new TreeMap<>();
         for (Map<String, Object> row :
             db.jdbi()
@@ -170,21 +188,6 @@ class DatabaseOutageReliabilityIT {
                             .list())) {
           statuses.put(String.valueOf(row.get("status")), ((Number) row.get("n")).longValue());
         }
-        jobsLeft =
-            db.jdbi()
-                .withHandle(
-                    h ->
-                        h.createQuery(
-                                "SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'incident-step'")
-                            .mapTo(Long.class)
-                            .one());
-        pendingLeft =
-            db.jdbi()
-                .withHandle(
-                    h ->
-                        h.createQuery("SELECT COUNT(*) FROM inbox WHERE status = 'PENDING'")
-                            .mapTo(Long.class)
-                            .one());
         long total = statuses.values().stream().mapToLong(Long::longValue).sum();
         if (total == accepted.size() && jobsLeft == 0 && pendingLeft == 0) {
           break;
