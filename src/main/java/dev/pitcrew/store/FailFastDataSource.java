@@ -14,10 +14,12 @@ import javax.sql.DataSource;
 
 /**
  * The pool behind a breaker: once getting a connection has failed (the database is stopped or
- * unreachable), further requests fail at once for {@code retryAfter} instead of each waiting the
- * pool's whole connection timeout, so a webhook is answered 503 in milliseconds and requests do not
- * pile up on a dead database. One caller at a time probes the database again; the first success
- * closes the breaker. A pool that is merely busy is not "down": only a failed connection opens it.
+ * unreachable), further requests fail at once instead of each waiting the pool's whole connection
+ * timeout, so a webhook is answered 503 in milliseconds and requests do not pile up on a dead
+ * database. A background thread, not a caller, probes the database every {@code retryAfter} (a
+ * probe against a dead database waits the pool's timeout, which no webhook should); its first
+ * success closes the breaker. A pool that is merely busy is not "down": only a failed connection
+ * opens it.
  */
 final class FailFastDataSource implements DataSource {
   private final DataSource pool;
@@ -25,7 +27,6 @@ final class FailFastDataSource implements DataSource {
   private final Clock clock;
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile Instant downSince;
-  private volatile Instant nextProbe = Instant.MIN;
   private volatile String reason = "";
 
   FailFastDataSource(DataSource pool, Duration retryAfter, Clock clock) {
@@ -37,31 +38,63 @@ final class FailFastDataSource implements DataSource {
   @Override
   public Connection getConnection() throws SQLException {
     Instant since = downSince;
-    boolean probe = false;
     if (since != null) {
-      if (clock.instant().isBefore(nextProbe) || !probing.compareAndSet(false, true)) {
-        throw new SQLTransientConnectionException(
-            "the database is unreachable (since " + since + "): " + reason, "08001");
-      }
-      probe = true;
+      throw new SQLTransientConnectionException(
+          "the database is unreachable (since " + since + "): " + reason, "08001");
     }
     try {
-      Connection c = pool.getConnection();
-      downSince = null;
-      return c;
+      return pool.getConnection();
     } catch (SQLException e) {
       if (unreachable(e)) {
         reason = why(e);
         if (downSince == null) {
           downSince = clock.instant();
         }
-        nextProbe = clock.instant().plus(retryAfter);
+        startProbing();
       }
       throw e;
-    } finally {
-      if (probe) {
-        probing.set(false);
+    }
+  }
+
+  /**
+   * Whether the breaker is open (the database was found unreachable and has not answered since).
+   */
+  boolean open() {
+    return downSince != null;
+  }
+
+  private void startProbing() {
+    if (downSince != null && probing.compareAndSet(false, true)) {
+      Thread t = new Thread(this::probe, "pitcrew-db-probe");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private void probe() {
+    try {
+      while (downSince != null) {
+        try {
+          Thread.sleep(retryAfter.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        try (Connection c = pool.getConnection()) {
+          downSince = null;
+        } catch (SQLException e) {
+          if (unreachable(e)) {
+            reason = why(e);
+          } else {
+            // the database answered (a busy or closed pool is not a dead database)
+            downSince = null;
+          }
+        }
       }
+    } finally {
+      probing.set(false);
+      // a caller may have found the database gone again while this probe was ending
+      startProbing();
     }
   }
 

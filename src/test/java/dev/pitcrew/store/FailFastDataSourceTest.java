@@ -66,4 +66,73 @@ class FailFastDataSourceTest {
       }
     }
   }
+
+  /**
+   * A pool whose database can be switched off and on; it counts the callers that reached it. A dead
+   * database answers as the PostgreSQL driver does: a connection exception, SQLState 08001.
+   */
+  static final class SwitchedPool {
+    volatile boolean up = true;
+    final java.util.concurrent.atomic.AtomicInteger reached =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger probed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+
+    SwitchedPool() {
+      h2.setURL("jdbc:h2:mem:switched;DB_CLOSE_DELAY=-1");
+      h2.setUser("sa");
+    }
+
+    javax.sql.DataSource dataSource() {
+      return (javax.sql.DataSource)
+          java.lang.reflect.Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {javax.sql.DataSource.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("getConnection")) {
+                  (Thread.currentThread().getName().equals("pitcrew-db-probe") ? probed : reached)
+                      .incrementAndGet();
+                  if (!up) {
+                    throw new java.sql.SQLTransientConnectionException(
+                        "Connection to 127.0.0.1:5432 refused", "08001");
+                  }
+                  return h2.getConnection();
+                }
+                return method.invoke(h2, args);
+              });
+    }
+  }
+
+  @Test
+  void onlyTheBackgroundProbeTouchesADeadDatabaseAndItClosesTheBreakerWhenItIsBack()
+      throws Exception {
+    SwitchedPool db = new SwitchedPool();
+    FailFastDataSource ds =
+        new FailFastDataSource(db.dataSource(), Duration.ofMillis(100), Clock.systemUTC());
+    try (Connection c = ds.getConnection()) {
+      assertThat(c.isValid(1)).isTrue();
+    }
+    db.up = false;
+    assertThatThrownBy(ds::getConnection).hasMessage("Connection to 127.0.0.1:5432 refused");
+    assertThat(ds.open()).isTrue();
+    int before = db.reached.get();
+    for (int i = 0; i < 50; i++) {
+      assertThatThrownBy(ds::getConnection)
+          .isInstanceOf(SQLTransientConnectionException.class)
+          .hasMessageContaining("the database is unreachable");
+    }
+    // the background probe tries the dead database; no caller waits on it
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> db.probed.get() >= 2);
+    assertThat(db.reached.get()).isEqualTo(before);
+    assertThat(ds.open()).isTrue();
+
+    db.up = true;
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !ds.open());
+    try (Connection c = ds.getConnection()) {
+      assertThat(c.isValid(1)).isTrue();
+    }
+  }
 }
