@@ -161,6 +161,56 @@ class WorkflowIT {
     assertThat(service.audit().verify().intact()).isTrue();
   }
 
+  /**
+   * T2 of the threat model: the same delivery replayed 1,000 times from 16 senders at once, a
+   * redelivery under another id, and the same failure as a job event (an app hook beside a repo
+   * hook) make exactly one incident, one re-run, one notification and one audit trail.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void aThousandReplaysOfOneFailureMakeOneReRun(String kind) throws Exception {
+    start(kind, Verdict.Decision.ALLOW, Map.of());
+    forge.seed(run(5101, 1), "failed", TestParts.RUNNER_LOST_LOG);
+    byte[] body = runEvent(5101, 1, "failure");
+    java.util.concurrent.ConcurrentHashMap<String, Integer> answers =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+      List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        sent.add(
+            pool.submit(
+                () -> {
+                  var r = http.github(SECRET, "workflow_run", "replayed", body);
+                  answers.merge(
+                      r.status() + " " + r.json().path("status").asText(), 1, Integer::sum);
+                }));
+      }
+      for (var f : sent) {
+        f.get();
+      }
+    }
+    var redelivered = http.github(SECRET, "workflow_run", "another-id", body);
+    ObjectNode job = Payloads.load("github/workflow_job/01_completed.json");
+    ((ObjectNode) job.get("workflow_job")).put("run_id", 5101).put("run_attempt", 1);
+    ((ObjectNode) job.get("repository")).put("full_name", REPO.fullName());
+    var asJob = http.github(SECRET, "workflow_job", "job-hook", Payloads.bytes(job));
+
+    assertThat(answers).containsOnly(Map.entry("202 accepted", 1), Map.entry("200 duplicate", 999));
+    assertThat(redelivered.status()).isEqualTo(200);
+    assertThat(redelivered.json().path("status").asText()).isEqualTo("duplicate");
+    assertThat(asJob.status()).isEqualTo(200);
+    assertThat(asJob.json().path("status").asText()).isEqualTo("duplicate");
+    await().atMost(Duration.ofSeconds(30)).until(() -> status().equals("verifying"));
+    ActionRecord a = only();
+    assertThat(forge.calls("rerun")).isEqualTo(1);
+    assertThat(events(a.actionId()).stream().filter(e -> e.equals("apply.before")).count())
+        .isEqualTo(1);
+    assertThat(events(a.actionId()).stream().filter(e -> e.equals("received")).count())
+        .isEqualTo(1);
+    assertThat(service.inbox().count()).isEqualTo(1);
+    assertThat(service.audit().verify().intact()).isTrue();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void pollsTheForgeWhenNoWebhookComes(String kind) {
