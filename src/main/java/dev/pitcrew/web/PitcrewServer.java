@@ -72,13 +72,13 @@ public final class PitcrewServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Starts on {@code host:port}; port 0 picks a free one. */
   /**
    * Connections the kernel may hold before the server accepts them (capped by the kernel's {@code
    * net.core.somaxconn}, 4096 on current Linux).
    */
   static final int ACCEPT_QUEUE = 2048;
 
+  /** Starts on {@code host:port}; port 0 picks a free one. */
   public static PitcrewServer start(Parts parts, String host, int port) {
     Timer intakeTimer =
         Timer.builder("pitcrew.webhook.ack")
