@@ -152,32 +152,35 @@ public final class Inbox {
   }
 
   /**
+   * Later attempts looked for by {@link #laterPassedAttempt}: GitHub lets a run be re-run up to 50
+   * times, and GitLab retries keep the pipeline's attempt.
+   */
+  static final int LATER_ATTEMPTS = 64;
+
+  /**
    * The highest attempt of the same run that passed after the given one, or 0: a failure of an
-   * older attempt that arrives late is stale and must not be acted on.
+   * older attempt that arrives late is stale and must not be acted on. The later attempts' exact
+   * fingerprints are looked up through their unique index. A prefix {@code LIKE}, as before, cannot
+   * use that index on PostgreSQL under a non-C collation, so every failed delivery read the whole
+   * inbox there.
    */
   public int laterPassedAttempt(dev.pitcrew.forge.RunRef run) {
     String key = run.key();
     String prefix = "passed:" + key.substring(0, key.lastIndexOf(':') + 1);
+    List<String> wanted = new java.util.ArrayList<>(LATER_ATTEMPTS);
+    for (int a = run.attempt() + 1; a <= run.attempt() + LATER_ATTEMPTS; a++) {
+      wanted.add(prefix + a);
+    }
     List<String> prints =
         jdbi.withHandle(
             h ->
-                h.createQuery("SELECT fingerprint FROM inbox WHERE fingerprint LIKE :p")
-                    .bind("p", prefix.replace("%", "_") + "%")
+                h.createQuery("SELECT fingerprint FROM inbox WHERE fingerprint IN (<f>)")
+                    .bindList("f", wanted)
                     .mapTo(String.class)
                     .list());
     int best = 0;
     for (String f : prints) {
-      if (!f.startsWith(prefix)) {
-        continue;
-      }
-      try {
-        int a = Integer.parseInt(f.substring(prefix.length()));
-        if (a > run.attempt()) {
-          best = Math.max(best, a);
-        }
-      } catch (NumberFormatException e) {
-        // not an attempt number: another run whose id has this one as a prefix
-      }
+      best = Math.max(best, Integer.parseInt(f.substring(prefix.length())));
     }
     return best;
   }

@@ -296,4 +296,40 @@ class StoreIT {
                     "{}")))
         .isInstanceOf(Inbox.Stored.Accepted.class);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void aLaterPassedAttemptIsFoundByItsExactFingerprint(String kind) {
+    Database d = open(kind);
+    Inbox inbox = new Inbox(d.jdbi(), CLOCK);
+    for (String f :
+        List.of(
+            "passed:" + run("42", 3).key(),
+            "passed:" + run("42", 5).key(),
+            // another run whose id starts with this one's, and a failure of a later attempt
+            "passed:" + run("420", 9).key(),
+            "failed:" + run("42", 7).key())) {
+      inbox.store(
+          new Inbox.Delivery("github", f, "workflow_run", f, Inbox.Status.PENDING, null, "{}"));
+    }
+    assertThat(inbox.laterPassedAttempt(run("42", 1))).isEqualTo(5);
+    assertThat(inbox.laterPassedAttempt(run("42", 4))).isEqualTo(5);
+    assertThat(inbox.laterPassedAttempt(run("42", 5))).isZero();
+    assertThat(inbox.laterPassedAttempt(run("4", 1))).isZero();
+    assertThat(inbox.laterPassedAttempt(run("420", 8))).isEqualTo(9);
+
+    List<String> plan =
+        d.jdbi()
+            .withHandle(
+                h -> {
+                  if (d.postgres()) {
+                    h.execute("SET enable_seqscan = off");
+                  }
+                  return h.createQuery(
+                          "EXPLAIN SELECT fingerprint FROM inbox WHERE fingerprint IN ('a', 'b')")
+                      .mapTo(String.class)
+                      .list();
+                });
+    assertThat(String.join("\n", plan)).containsIgnoringCase("inbox_fingerprint_uq");
+  }
 }
