@@ -141,6 +141,15 @@ public interface Forge {
     return failedJobLogs(ref).stream().map(JobLog::log).toList();
   }
 
+  /**
+   * The open pull/merge request a run belongs to, for a comment on it; empty when it belongs to
+   * none or the forge cannot say. GitHub names it in the run itself; GitLab's pipeline does not, so
+   * its adapter asks for the merge request of the pipeline's ref.
+   */
+  default Optional<PullRequest> pullRequestOf(RunRef ref) throws IOException {
+    return run(ref).pullRequest();
+  }
+
   /** The run a job belongs to, from the job's id alone (a job URL does not always name its run). */
   default Run runOfJob(RepoRef repo, String jobId) throws IOException {
     throw new UnsupportedOperationException(

@@ -658,8 +658,8 @@ public final class IncidentWorkflow {
 
   /**
    * The pull/merge request the failed run belongs to: as the webhook named it, else as the forge
-   * reports the run (a job delivery names none). Empty when it belongs to none or the forge cannot
-   * say; a notification is never held up for it.
+   * reports it (a job delivery names none; GitLab finds the merge request of the pipeline's ref).
+   * Empty when it belongs to none or the forge cannot say; a notification is never held up for it.
    */
   private Optional<dev.pitcrew.forge.PullRequest> pullRequest(Incident inc) {
     if (inc.pullRequest().isPresent()) {
@@ -670,7 +670,7 @@ public final class IncidentWorkflow {
       return Optional.empty();
     }
     try {
-      return forge.get().run(inc.run()).pullRequest();
+      return forge.get().pullRequestOf(inc.run());
     } catch (IOException | RuntimeException e) {
       LOG.info("no pull request known for {}: {}", inc.run().key(), e.getMessage());
       return Optional.empty();

@@ -371,6 +371,12 @@ public final class GitHubMcpForge implements Forge {
     return rest.pipelineFilePath(run);
   }
 
+  /** The run as MCP reads it names its pull request, as the REST run does. */
+  @Override
+  public Optional<PullRequest> pullRequestOf(RunRef ref) throws IOException {
+    return run(ref).pullRequest();
+  }
+
   @Override
   public List<String> comments(PullRequest pr) throws IOException {
     return rest.comments(pr);

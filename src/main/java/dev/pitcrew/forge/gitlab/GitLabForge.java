@@ -552,6 +552,59 @@ public final class GitLabForge implements Forge {
     }
   }
 
+  /** A merge-request pipeline's ref: {@code refs/merge-requests/<iid>/head} (or merge, train). */
+  private static final java.util.regex.Pattern MR_REF =
+      java.util.regex.Pattern.compile("refs/merge-requests/(\\d+)/(?:head|merge|train)");
+
+  /**
+   * The merge request of the pipeline: by its iid for a merge-request pipeline, otherwise the open
+   * merge request whose source branch is the pipeline's branch (the one at the pipeline's commit
+   * when there are several). A tag pipeline belongs to none.
+   */
+  @Override
+  public Optional<PullRequest> pullRequestOf(RunRef ref) throws IOException {
+    Request r = get(project(ref.repo(), "pipelines", ref.runId()), "read_api");
+    Response resp = http.send(r);
+    if (resp.status() == 404) {
+      throw http.notFound(r, resp, "pipeline " + ref.runId() + " of " + ref.repo().fullName());
+    }
+    expect(r, resp, 200);
+    JsonNode p = http.json(r, resp);
+    String gitRef = p.path("ref").asText("");
+    java.util.regex.Matcher m = MR_REF.matcher(gitRef);
+    if (m.matches()) {
+      Request mr = get(project(ref.repo(), "merge_requests", m.group(1)), "read_api");
+      Response mresp = http.send(mr);
+      if (mresp.status() == 404) {
+        return Optional.empty();
+      }
+      expect(mr, mresp, 200);
+      return Optional.of(toMr(ref.repo(), http.json(mr, mresp)));
+    }
+    if (gitRef.isEmpty() || p.path("tag").asBoolean(false)) {
+      return Optional.empty();
+    }
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("state", "opened");
+    q.put("source_branch", gitRef);
+    Request list = get(query(project(ref.repo(), "merge_requests"), q), "read_api");
+    Response lresp = http.send(list);
+    expect(list, lresp, 200);
+    JsonNode first = null;
+    for (JsonNode mr : http.json(list, lresp)) {
+      if (!gitRef.equals(mr.path("source_branch").asText())) {
+        continue;
+      }
+      if (mr.path("sha").asText("").equals(p.path("sha").asText())) {
+        return Optional.of(toMr(ref.repo(), mr));
+      }
+      if (first == null) {
+        first = mr;
+      }
+    }
+    return Optional.ofNullable(first).map(mr -> toMr(ref.repo(), mr));
+  }
+
   private Optional<PullRequest> openMergeRequest(RepoRef repo, String head, String base)
       throws IOException {
     Map<String, String> q = new LinkedHashMap<>();

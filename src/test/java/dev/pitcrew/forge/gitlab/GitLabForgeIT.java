@@ -120,6 +120,36 @@ class GitLabForgeIT {
   }
 
   @Test
+  void findsTheMergeRequestOfAPipelineFromItsRef() throws IOException {
+    String head = "a91957a858320c0e17f3a0eca7cfacbff50ea29a";
+    sim.addPipeline(
+        "60", "refs/merge-requests/7/head", "failed", ordered("build", "failed"), Map.of());
+    sim.addPipeline("61", "feature", "failed", ordered("build", "failed"), Map.of());
+    sim.addPipeline("62", "lonely", "failed", ordered("build", "failed"), Map.of());
+    sim.addPipeline("63", "v1.0", "failed", ordered("build", "failed"), Map.of()).put("tag", true);
+    sim.addPipeline(
+        "64", "refs/merge-requests/99/head", "failed", ordered("build", "failed"), Map.of());
+    sim.addMergeRequest(5, "other", "main", "0000000000000000000000000000000000000000");
+    sim.addMergeRequest(7, "topic", "main", "1111111111111111111111111111111111111111");
+    // two open merge requests from the same branch: the one at the pipeline's commit
+    sim.addMergeRequest(8, "feature", "release", "2222222222222222222222222222222222222222");
+    sim.addMergeRequest(9, "feature", "main", head);
+    sim.addMergeRequest(10, "v1.0", "main", head);
+
+    var byIid = forge.pullRequestOf(new RunRef(REPO, "60", 1)).orElseThrow();
+    assertThat(byIid.number()).isEqualTo("7");
+    assertThat(byIid.head()).isEqualTo("topic");
+    assertThat(byIid.url())
+        .isEqualTo("https://gitlab.example.com/group/sub/project/-/merge_requests/7");
+    var byBranch = forge.pullRequestOf(new RunRef(REPO, "61", 1)).orElseThrow();
+    assertThat(byBranch.number()).isEqualTo("9");
+    assertThat(byBranch.base()).isEqualTo("main");
+    assertThat(forge.pullRequestOf(new RunRef(REPO, "62", 1))).isEmpty();
+    assertThat(forge.pullRequestOf(new RunRef(REPO, "63", 1))).as("a tag pipeline").isEmpty();
+    assertThat(forge.pullRequestOf(new RunRef(REPO, "64", 1))).as("a deleted MR").isEmpty();
+  }
+
+  @Test
   void aJobAllowedToFailIsNotAFailedJob() throws IOException {
     failedPipeline();
     assertThat(forge.failedJobLogs(new RunRef(REPO, "47", 1))).isEmpty();

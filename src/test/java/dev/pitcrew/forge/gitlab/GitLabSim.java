@@ -51,6 +51,7 @@ final class GitLabSim implements AutoCloseable {
           "POST /projects/:id/repository/commits",
           "GET /projects/:id/merge_requests",
           "POST /projects/:id/merge_requests",
+          "GET /projects/:id/merge_requests/:merge_request_iid",
           "GET /projects/:id/merge_requests/:merge_request_iid/notes",
           "POST /projects/:id/merge_requests/:merge_request_iid/notes",
           "GET /projects/:id/variables/:key",
@@ -159,6 +160,22 @@ final class GitLabSim implements AutoCloseable {
     }
     jobs.put(id, js);
     return p;
+  }
+
+  /**
+   * An open merge request as GitLab's documented example, from {@code source} into {@code target}
+   * with {@code sha} at its head.
+   */
+  ObjectNode addMergeRequest(int iid, String source, String target, String sha) {
+    ObjectNode mr = payload("merge_request");
+    mr.put("iid", iid);
+    mr.put("state", "opened");
+    mr.put("source_branch", source);
+    mr.put("target_branch", target);
+    mr.put("sha", sha);
+    mr.put("web_url", "https://gitlab.example.com/group/sub/project/-/merge_requests/" + iid);
+    mergeRequests.add(mr);
+    return mr;
   }
 
   /**
@@ -434,6 +451,14 @@ final class GitLabSim implements AutoCloseable {
       c.put("id", sha);
       c.put("message", b.path("commit_message").asText());
       return new Object[] {201, c.toString()};
+    }
+    if (m.equals("GET") && (x = match(proj + "/merge_requests/(\\d+)", p)) != null) {
+      String iid = x.group(2);
+      return mergeRequests.stream()
+          .filter(mr -> mr.path("iid").asText().equals(iid))
+          .findFirst()
+          .map(GitLabSim::ok)
+          .orElse(NOT_FOUND);
     }
     if (m.equals("GET") && match(proj + "/merge_requests", p) != null) {
       ArrayNode arr = JSON.createArrayNode();
