@@ -48,10 +48,6 @@ public final class Intake {
   /** How far a signed GitLab delivery's {@code webhook-timestamp} may be from now. */
   static final java.time.Duration SIGNATURE_TOLERANCE = java.time.Duration.ofMinutes(5);
 
-  public Intake(Inbox inbox, PitcrewConfig config) {
-    this(inbox, config, java.time.Clock.systemUTC());
-  }
-
   /**
    * @throws IllegalArgumentException when a GitLab signing token is not in GitLab's form
    */

@@ -33,38 +33,6 @@ public record Incident(
     pullRequest = pullRequest == null ? Optional.empty() : pullRequest;
   }
 
-  /** An incident whose run belongs to no known pull request. */
-  public Incident(
-      String incidentId,
-      RunRef run,
-      String failedJobId,
-      String actor,
-      String step,
-      Optional<String> diagnosisJson,
-      Optional<String> planJson,
-      Optional<String> verdict,
-      Optional<String> verdictReason,
-      Optional<String> decidedBy,
-      Optional<RunRef> newRun,
-      int stepFailures,
-      Instant createdAt) {
-    this(
-        incidentId,
-        run,
-        failedJobId,
-        actor,
-        step,
-        diagnosisJson,
-        planJson,
-        verdict,
-        verdictReason,
-        decidedBy,
-        newRun,
-        stepFailures,
-        createdAt,
-        Optional.empty());
-  }
-
   static RunRef run(String provider, String host, String repo, String projectId, String id, int a) {
     return new RunRef(
         new RepoRef(

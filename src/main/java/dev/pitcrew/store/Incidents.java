@@ -230,25 +230,22 @@ public final class Incidents {
   }
 
   private static Incident incident(ResultSet rs) throws SQLException {
-    RunRef newRun =
-        rs.getString("new_run_id") == null
-            ? null
-            : Incident.run(
-                rs.getString("provider"),
-                rs.getString("host"),
-                rs.getString("repository"),
-                rs.getString("project_id"),
-                rs.getString("new_run_id"),
-                rs.getInt("new_run_attempt"));
-    return new Incident(
-        rs.getString("incident_id"),
+    // the run, its re-run and its pull request are all of the one repository in the row
+    RunRef run =
         Incident.run(
             rs.getString("provider"),
             rs.getString("host"),
             rs.getString("repository"),
             rs.getString("project_id"),
             rs.getString("run_id"),
-            rs.getInt("run_attempt")),
+            rs.getInt("run_attempt"));
+    RunRef newRun =
+        rs.getString("new_run_id") == null
+            ? null
+            : new RunRef(run.repo(), rs.getString("new_run_id"), rs.getInt("new_run_attempt"));
+    return new Incident(
+        rs.getString("incident_id"),
+        run,
         rs.getString("failed_job_id"),
         rs.getString("actor"),
         rs.getString("step"),
@@ -264,12 +261,7 @@ public final class Incidents {
             ? Optional.empty()
             : Optional.of(
                 new PullRequest(
-                    new dev.pitcrew.forge.RepoRef(
-                        dev.pitcrew.forge.Provider.valueOf(
-                            rs.getString("provider").toUpperCase(java.util.Locale.ROOT)),
-                        rs.getString("host"),
-                        rs.getString("repository"),
-                        rs.getString("project_id")),
+                    run.repo(),
                     rs.getString("pull_request_number"),
                     rs.getString("pull_request_url"),
                     rs.getString("pull_request_head"),

@@ -38,29 +38,6 @@ public final class ApiRoutes implements Consumer<JavalinConfig> {
           Instant, List<dev.pitcrew.diagnosis.llm.TokenLedger.Call>>
       llmCalls;
 
-  public ApiRoutes(
-      Incidents incidents,
-      ActionTotals totals,
-      AuditLog audit,
-      IncidentWorkflow workflow,
-      Consumer<String> resume,
-      PlaybookCatalog playbooks,
-      Auth auth,
-      Map<String, Double> minutesSaved,
-      Clock clock) {
-    this(
-        incidents,
-        totals,
-        audit,
-        workflow,
-        resume,
-        playbooks,
-        auth,
-        minutesSaved,
-        clock,
-        since -> List.of());
-  }
-
   /**
    * @param totals the database's counts over the actions, from which {@code /api/stats} is made
    * @param llmCalls the language model's consultations since an instant, for the {@code llm}
