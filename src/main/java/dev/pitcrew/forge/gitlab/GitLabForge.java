@@ -89,14 +89,19 @@ public final class GitLabForge implements Forge {
 
   @Override
   public Run run(RunRef ref) throws IOException {
+    RunRef actual = new RunRef(ref.repo(), ref.runId(), 1);
+    return toRun(actual, pipeline(ref), jobs(actual));
+  }
+
+  /** {@code GET /projects/:id/pipelines/:pipeline_id}; a missing pipeline is a not-found error. */
+  private JsonNode pipeline(RunRef ref) throws IOException {
     Request r = get(project(ref.repo(), "pipelines", ref.runId()), "read_api");
     Response resp = http.send(r);
     if (resp.status() == 404) {
       throw http.notFound(r, resp, "pipeline " + ref.runId() + " of " + ref.repo().fullName());
     }
     expect(r, resp, 200);
-    RunRef actual = new RunRef(ref.repo(), ref.runId(), 1);
-    return toRun(actual, http.json(r, resp), jobs(actual));
+    return http.json(r, resp);
   }
 
   private List<JsonNode> jobs(RunRef ref) throws IOException {
@@ -563,13 +568,7 @@ public final class GitLabForge implements Forge {
    */
   @Override
   public Optional<PullRequest> pullRequestOf(RunRef ref) throws IOException {
-    Request r = get(project(ref.repo(), "pipelines", ref.runId()), "read_api");
-    Response resp = http.send(r);
-    if (resp.status() == 404) {
-      throw http.notFound(r, resp, "pipeline " + ref.runId() + " of " + ref.repo().fullName());
-    }
-    expect(r, resp, 200);
-    JsonNode p = http.json(r, resp);
+    JsonNode p = pipeline(ref);
     String gitRef = p.path("ref").asText("");
     java.util.regex.Matcher m = MR_REF.matcher(gitRef);
     if (m.matches()) {
@@ -584,42 +583,42 @@ public final class GitLabForge implements Forge {
     if (gitRef.isEmpty() || p.path("tag").asBoolean(false)) {
       return Optional.empty();
     }
-    Map<String, String> q = new LinkedHashMap<>();
-    q.put("state", "opened");
-    q.put("source_branch", gitRef);
-    Request list = get(query(project(ref.repo(), "merge_requests"), q), "read_api");
-    Response lresp = http.send(list);
-    expect(list, lresp, 200);
-    JsonNode first = null;
-    for (JsonNode mr : http.json(list, lresp)) {
-      if (!gitRef.equals(mr.path("source_branch").asText())) {
-        continue;
-      }
+    List<JsonNode> open = openMergeRequests(ref.repo(), gitRef, null);
+    for (JsonNode mr : open) {
       if (mr.path("sha").asText("").equals(p.path("sha").asText())) {
         return Optional.of(toMr(ref.repo(), mr));
       }
-      if (first == null) {
-        first = mr;
-      }
     }
-    return Optional.ofNullable(first).map(mr -> toMr(ref.repo(), mr));
+    return open.stream().findFirst().map(mr -> toMr(ref.repo(), mr));
   }
 
   private Optional<PullRequest> openMergeRequest(RepoRef repo, String head, String base)
       throws IOException {
+    return openMergeRequests(repo, head, base).stream().findFirst().map(mr -> toMr(repo, mr));
+  }
+
+  /**
+   * The open merge requests from branch {@code source} (into {@code target}, when not null), in
+   * GitLab's order; entries for another source branch are dropped whatever the server answered.
+   */
+  private List<JsonNode> openMergeRequests(RepoRef repo, String source, String target)
+      throws IOException {
     Map<String, String> q = new LinkedHashMap<>();
     q.put("state", "opened");
-    q.put("source_branch", head);
-    q.put("target_branch", base);
+    q.put("source_branch", source);
+    if (target != null) {
+      q.put("target_branch", target);
+    }
     Request r = get(query(project(repo, "merge_requests"), q), "read_api");
     Response resp = http.send(r);
     expect(r, resp, 200);
+    List<JsonNode> out = new ArrayList<>();
     for (JsonNode mr : http.json(r, resp)) {
-      if (head.equals(mr.path("source_branch").asText())) {
-        return Optional.of(toMr(repo, mr));
+      if (source.equals(mr.path("source_branch").asText())) {
+        out.add(mr);
       }
     }
-    return Optional.empty();
+    return out;
   }
 
   private static PullRequest toMr(RepoRef repo, JsonNode mr) {
